@@ -1,0 +1,1 @@
+"""TNR Watch: document, track and counter transnational repression."""

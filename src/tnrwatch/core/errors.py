@@ -1,0 +1,30 @@
+"""Typed domain errors. Views and the API turn them into clear 4xx answers."""
+
+
+class ApplicationError(Exception):
+    """A request that cannot be carried out, with a message safe to show the user."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDeniedError(ApplicationError):
+    status = 403
+
+
+class NotFoundError(ApplicationError):
+    status = 404
+
+
+class DecryptionError(ApplicationError):
+    """Ciphertext failed authentication: it was altered, cut, or sealed with another key."""
+
+    status = 500
+
+
+class MasterKeyError(ApplicationError):
+    status = 500

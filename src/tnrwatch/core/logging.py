@@ -1,0 +1,62 @@
+"""A log filter that keeps identifying data out of every log line.
+
+Django's development server logs the request line, which carries query strings such as a
+name search (`?q=...`); the filter cuts every query string. IP addresses and user agents are
+not logged by our handlers; any IPv4/IPv6 address that slips into a message or a traceback
+is masked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import traceback
+
+_QUERY = re.compile(r"\?[^\s\"']*")
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+# A whole run of hex digits, colons and dots with at least two colons is a candidate IPv6
+# address ("2001:db8::1", "::1", "::ffff:192.0.2.1"); it is masked only if it parses as one,
+# so that clock times such as 12:30:45 stay readable. The look-behind makes a match start
+# only where a run starts, which keeps the scan linear on long hex strings.
+_IPV6_CANDIDATE = re.compile(r"(?<![0-9A-Fa-f:.])[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*")
+
+
+def _mask_ipv6(match: re.Match[str]) -> str:
+    text = match.group()
+    for candidate in (text, text.rstrip(".")):
+        try:
+            ipaddress.IPv6Address(candidate)
+        except ValueError:
+            continue
+        return "[addr]" + text[len(candidate) :]
+    return text
+
+
+def scrub(text: str) -> str:
+    text = _QUERY.sub("?[query]", text)
+    return _IPV4.sub("[addr]", _IPV6_CANDIDATE.sub(_mask_ipv6, text))
+
+
+class ScrubFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A bad format string must not break the request that logged it.
+            message = f"{record.msg!s} (unformattable arguments withheld)"
+        record.msg = scrub(message)
+        record.args = ()
+        # A traceback repeats the exception's message (DisallowedHost names the address):
+        # format it here, scrubbed, so the handler's formatter uses this text.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info)))
+            record.exc_text = record.exc_text.rstrip("\n")
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        # Django attaches the request object; drop it so no handler formats its META.
+        if hasattr(record, "request"):
+            record.request = None
+        return True

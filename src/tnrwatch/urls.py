@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from tnrwatch.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("tnrwatch.core.urls")),
+    path("", include("tnrwatch.cases.urls")),
+]
