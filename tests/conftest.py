@@ -64,6 +64,15 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _cheap_report_key_stretching() -> Iterator[None]:
+    # Argon2id still, at libsodium's lowest cost: the tests check what is sealed, not the cost.
+    with override_settings(
+        REPORTS_PASSPHRASE_COST=(1, 64 * 1024), REPORTS_CODENAME_COST=(1, 64 * 1024)
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _plain_static_files() -> Iterator[None]:
     # The manifest storage needs `collectstatic`; tests serve static files from the apps.
     with override_settings(

@@ -287,22 +287,65 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def waitress_options() -> dict[str, object]:
+    """Waitress settings. Waitress spools a request body over `inbuf_overflow` (512 KB by
+    default) to a temporary file, in plaintext: reports' uploads must stay in memory, so the
+    threshold sits above the largest body accepted, and larger bodies are refused."""
+    from tnrwatch.reports.attachments import REPORT_MAX_BYTES
+
+    headroom = 1024 * 1024  # the form's text fields and multipart boundaries
+    return {
+        "threads": 8,
+        "ident": "tnrwatch",
+        "inbuf_overflow": REPORT_MAX_BYTES + 2 * headroom,
+        "max_request_body_size": REPORT_MAX_BYTES + headroom,
+    }
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with waitress and run the background worker beside it."""
     _django()
     from waitress import serve
 
+    from tnrwatch.reports.tasks import schedule_retention
     from tnrwatch.wsgi import application
 
+    schedule_retention()  # the daily retention job queues its own next run
     worker = subprocess.Popen(  # our own interpreter and module, no shell
         [sys.executable, "-m", "django", "db_worker"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tnrwatch.settings"},
     )
     print(f"TNR Watch on http://{args.host}:{args.port}/ (background worker pid {worker.pid})")
     try:
-        serve(application, host=args.host, port=args.port, threads=8, ident="tnrwatch")
+        serve(application, host=args.host, port=args.port, **waitress_options())
     finally:
         worker.terminate()
+    return 0
+
+
+def cmd_verify_proof(args: argparse.Namespace) -> int:
+    """Check a reporter's proof of submission against the organisation's published key."""
+    from tnrwatch.reports.proof import ProofError, proof_verify
+
+    text = Path(args.proof).read_text(encoding="utf-8")
+    try:
+        proof = proof_verify(text, args.key)
+    except ProofError as exc:
+        print(f"NOT VALID: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"VALID: {proof.organisation} received a report on {proof.received} "
+        f"(report SHA-256 {proof.report_sha256})."
+    )
+    return 0
+
+
+def cmd_destroy_expired_reports(args: argparse.Namespace) -> int:
+    """Destroy reports past their channel's retention (the worker also does it daily)."""
+    _django()
+    from tnrwatch.reports.services import reports_destroy_expired
+
+    print(f"Destroyed {reports_destroy_expired()} expired reports.")
     return 0
 
 
@@ -363,6 +406,15 @@ def _demo_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _proof_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("proof", metavar="FILE", help="the proof-of-submission.txt file")
+    p.add_argument(
+        "--key",
+        required=True,
+        help="the organisation's published proof-verification key (from /r/<channel>/key/)",
+    )
+
+
 def _serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -394,6 +446,12 @@ COMMANDS: dict[str, Command] = {
     "backup": Command(cmd_backup, "write an encrypted backup of every record", _backup_arguments),
     "restore": Command(cmd_restore, "restore a backup into an empty database", _restore_arguments),
     "demo": Command(cmd_demo, "load fictional demo data", _demo_arguments),
+    "verify-proof": Command(
+        cmd_verify_proof, "check a proof of submission against a published key", _proof_arguments
+    ),
+    "destroy-expired-reports": Command(
+        cmd_destroy_expired_reports, "destroy reports past their retention time"
+    ),
     "serve": Command(
         cmd_serve, "serve the web UI and API, with the background worker", _serve_arguments
     ),

@@ -57,11 +57,13 @@ INSTALLED_APPS = [
     "tnrwatch.core",
     "tnrwatch.vocab",
     "tnrwatch.cases",
+    "tnrwatch.reports",
 ]
 
 MIDDLEWARE = [
     "tnrwatch.core.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",
+    "tnrwatch.reports.middleware.public_hosts_only_report",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -158,6 +160,7 @@ LANGUAGES = [
     ("zh-hans", "中文"),
     ("fa", "فارسی"),
 ]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -189,8 +192,23 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Pillow, pypdf and mutagen log what they parse at DEBUG: EXIF tags (a photo's
+        # author, GPS position), document titles. Never below WARNING, whatever LOG_LEVEL.
+        "PIL": {"level": "WARNING"},
+        "pypdf": {"level": "WARNING"},
+        "mutagen": {"level": "WARNING"},
     },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_PAGE_MAX = 200
+
+# The reporting channel (docs/reporting.md).
+# Hosts that serve only the public reporting pages, e.g. the onion address.
+REPORTS_PUBLIC_HOSTS = [h for h in envstr("REPORTS_PUBLIC_HOSTS").split(",") if h]
+# Where the quick-exit button leads: a harmless page nobody would question.
+REPORTS_QUICK_EXIT_URL = envstr("REPORTS_QUICK_EXIT_URL", "https://www.wikipedia.org/")
+# Argon2id work factors (opslimit, memlimit in bytes), libsodium's "moderate" and
+# "interactive" levels: a passphrase guards the reports key, a codename (90 bits) one report.
+REPORTS_PASSPHRASE_COST = (3, 256 * 1024 * 1024)
+REPORTS_CODENAME_COST = (2, 64 * 1024 * 1024)

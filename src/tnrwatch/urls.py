@@ -6,4 +6,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tnrwatch.core.urls")),
     path("", include("tnrwatch.cases.urls")),
+    path("", include("tnrwatch.reports.urls")),
+    path("", include("tnrwatch.reports.public_urls")),
 ]

@@ -8,6 +8,7 @@ no page escapes the walk.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -15,9 +16,13 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
 
 from tnrwatch.cases.services import incident_create
 from tnrwatch.core.services import api_token_create
+from tnrwatch.reports.attachments import prepare_attachment
+from tnrwatch.reports.models import Report
+from tnrwatch.reports.services import channel_open, member_key_create, report_submit
 
 from ..api.conftest import incident_body
 from ..cases.factories import incident_data
@@ -40,6 +45,35 @@ PAGES: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "persons/": ("list", (200, 200, 200, 200)),
     "persons/<str:person_id>/": ("record", (200, 200, 200, 200)),
     "persons/<str:person_id>/edit/": ("write", (200, 200, 403, 403)),
+    # Reports: admins and case workers only; a report opens only in an unlocked session, so
+    # here (not unlocked) its pages send them to unlock. tests/reports walks them unlocked.
+    "reports/": ("list", (302, 302, 403, 403)),
+    "reports/setup/": ("list", (200, 200, 403, 403)),
+    "reports/setup/passphrase/": ("list-write", (405, 405, 403, 403)),
+    "reports/setup/open/": ("list-write", (405, 405, 403, 403)),
+    "reports/setup/recover/": ("list-write", (405, 405, 403, 403)),
+    "reports/setup/retention/": ("list-write", (405, 405, 403, 403)),
+    "reports/setup/grant/<str:user_id>/": ("list-write", (405, 405, 403, 403)),
+    "reports/unlock/": ("list", (200, 200, 403, 403)),
+    "reports/lock/": ("list-write", (405, 405, 403, 403)),
+    "reports/<str:report_id>/": ("record", (302, 302, 403, 403)),
+    "reports/<str:report_id>/status/": ("list-write", (405, 405, 403, 403)),
+    "reports/<str:report_id>/reply/": ("list-write", (405, 405, 403, 403)),
+    "reports/<str:report_id>/incident/": ("record", (302, 302, 403, 403)),
+    "reports/<str:report_id>/files/<str:file_id>/<str:variant>/": (
+        "record",
+        (302, 302, 403, 403),
+    ),
+    # The public reporting pages: no login, the same for everyone, and no record in them.
+    "r/<slug:slug>/": ("public", (200, 200, 200, 200)),
+    "r/<slug:slug>/key/": ("public", (200, 200, 200, 200)),
+    "r/<slug:slug>/<str:lang>/": ("public", (200, 200, 200, 200)),
+    "r/<slug:slug>/<str:lang>/new/": ("public", (200, 200, 200, 200)),
+    "r/<slug:slug>/<str:lang>/practise/": ("public", (405, 405, 405, 405)),
+    "r/<slug:slug>/<str:lang>/follow-up/": ("public", (200, 200, 200, 200)),
+    "r/<slug:slug>/<str:lang>/status/": ("public", (302, 302, 302, 302)),
+    "r/<slug:slug>/<str:lang>/proof/": ("public", (302, 302, 302, 302)),
+    "r/<slug:slug>/<str:lang>/leave/": ("public", (405, 405, 405, 405)),
 }
 
 
@@ -84,7 +118,8 @@ def _unmasked(html: bytes) -> bytes:
 def _fill(pattern: str, ids: dict[str, str]) -> str:
     path = "/" + pattern
     for name, value in ids.items():
-        path = path.replace(f"<str:{name}>", value).replace(f"<{name}>", value)
+        for form in (f"<str:{name}>", f"<slug:{name}>", f"<{name}>"):
+            path = path.replace(form, value)
     assert "<" not in path, f"no value for a parameter of {pattern}"
     return path
 
@@ -94,7 +129,29 @@ def records(personas: Personas) -> dict[str, str]:
     incident = incident_create(actor=personas.case_worker, data=incident_data(title=TITLE))
     person = incident.targets.first()
     assert person is not None
-    return {"incident_id": str(incident.uuid), "person_id": str(person.person.uuid)}
+    member_key_create(user=personas.admin, passphrase="matrix reporting passphrase")
+    channel, _recovery = channel_open(actor=personas.admin, slug="matrix")
+    photo = prepare_attachment("photo.png", _png())
+    receipt = report_submit(
+        channel=channel, language="en", answers={"what_happened": TITLE}, attachments=[photo]
+    )
+    report_file = receipt.report.files.get()
+    return {
+        "incident_id": str(incident.uuid),
+        "person_id": str(person.person.uuid),
+        "report_id": str(receipt.report.uuid),
+        "file_id": str(report_file.uuid),
+    }
+
+
+# Values that name no record (and so stay the same for the made-up walk).
+FIXED = {"slug": "matrix", "lang": "en", "variant": "clean", "user_id": str(uuid.UUID(int=7))}
+
+
+def _png() -> bytes:
+    data = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 0)).save(data, "PNG")
+    return data.getvalue()
 
 
 @pytest.mark.parametrize("pattern", [p for p in PAGES])
@@ -102,7 +159,7 @@ def test_each_role_gets_its_answer_and_the_outsider_learns_nothing(
     pattern: str, personas: Personas, records: dict[str, str]
 ) -> None:
     kind, expected = PAGES[pattern]
-    path = _fill(pattern, records)
+    path = _fill(pattern, {**records, **FIXED})
     users = [personas.admin, personas.case_worker, personas.analyst, personas.viewer]
     for user, status in zip(users, expected, strict=True):
         answer = verified_client(user).get(path)
@@ -110,7 +167,7 @@ def test_each_role_gets_its_answer_and_the_outsider_learns_nothing(
 
     outsider = verified_client(personas.outsider)
     answer = outsider.get(path)
-    made_up = outsider.get(_fill(pattern, {k: str(uuid.uuid4()) for k in records}))
+    made_up = outsider.get(_fill(pattern, {**{k: str(uuid.uuid4()) for k in records}, **FIXED}))
     if kind in ("record", "write"):
         assert answer.status_code == made_up.status_code == 404
         # Not even the error page differs (but for the per-response masked CSRF token).
@@ -175,8 +232,16 @@ def test_an_outsider_cannot_change_a_record_by_posting(
     personas: Personas, records: dict[str, str]
 ) -> None:
     outsider = verified_client(personas.outsider)
-    for pattern in ("incidents/<str:incident_id>/edit/", "persons/<str:person_id>/edit/"):
-        assert outsider.post(_fill(pattern, records), {"title": "pwned"}).status_code == 404
+    for pattern in (
+        "incidents/<str:incident_id>/edit/",
+        "persons/<str:person_id>/edit/",
+        "reports/<str:report_id>/status/",
+        "reports/<str:report_id>/reply/",
+        "reports/<str:report_id>/incident/",
+    ):
+        answer = outsider.post(_fill(pattern, records), {"title": "pwned", "status": "spam"})
+        assert answer.status_code == 404, pattern
+    assert Report.objects.get(uuid=records["report_id"]).status == "new"
 
 
 def test_analyst_and_viewer_see_the_incident_with_identities_withheld(

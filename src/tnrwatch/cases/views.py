@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -175,10 +177,22 @@ def incident_edit(request: HttpRequest, incident_id: str) -> HttpResponse:
 
 
 def _incident_form(request: HttpRequest, incident: m.Incident | None) -> HttpResponse:
+    return incident_form_page(request, incident)
+
+
+def incident_form_page(
+    request: HttpRequest,
+    incident: m.Incident | None,
+    *,
+    initial: tuple[dict[str, Any], dict[str, list[dict[str, Any]]]] | None = None,
+    after_create: Callable[[m.Incident], None] | None = None,
+) -> HttpResponse:
+    """The one incident form: new, edit, or new from another record (`initial` pre-fills it,
+    `after_create` links the new incident back, in the same transaction)."""
     user = _user(request)
     assignees = _assignees(user)
     if request.method == "GET":
-        head, parts = incident_initial(incident) if incident else ({}, {})
+        head, parts = incident_initial(incident) if incident else (initial or ({}, {}))
         form = IncidentForm(initial=head, assignees=assignees)
         sets = part_formsets(initial=parts)
         return _render_form(request, form, sets, incident)
@@ -191,7 +205,10 @@ def _incident_form(request: HttpRequest, incident: m.Incident | None) -> HttpRes
         try:
             data = incident_data_from_forms(form, sets)
             if incident is None:
-                incident = incident_create(actor=user, data=data)
+                with transaction.atomic():
+                    incident = incident_create(actor=user, data=data)
+                    if after_create is not None:
+                        after_create(incident)
             else:
                 incident = incident_update(actor=user, incident=incident, data=data)
             return redirect("incident-detail", incident_id=incident.uuid)

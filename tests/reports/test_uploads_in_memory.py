@@ -1,0 +1,122 @@
+"""Uploads through the real server (waitress, as `tnrwatch serve` runs it) stay in memory:
+nothing is spooled to a temporary file, and an oversized body is refused with 413."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+from waitress.server import create_server
+
+from tnrwatch.cli import waitress_options
+from tnrwatch.reports.attachments import REPORT_MAX_BYTES
+from tnrwatch.reports.models import Report, ReportFile
+from tnrwatch.wsgi import application
+
+from .conftest import OpenChannel
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    srv = create_server(application, host="127.0.0.1", port=0, **waitress_options())
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.effective_port}"  # type: ignore[union-attr]
+    srv.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def temp_files_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every temporary file anything in this process opens, named or not.
+
+    An unnamed one (waitress spools bodies with tempfile.TemporaryFile) is unlinked at once
+    and never shows in a folder listing, so the calls themselves are recorded.
+    """
+    made: list[str] = []
+    import django.core.files.temp as django_temp
+
+    for module, name in [
+        (tempfile, "TemporaryFile"),
+        (tempfile, "NamedTemporaryFile"),
+        (tempfile, "mkstemp"),
+        (django_temp, "NamedTemporaryFile"),
+    ]:
+        original = getattr(module, name)
+
+        def spy(
+            *args: object, _original: object = original, _name: str = name, **kw: object
+        ) -> object:
+            made.append(_name)
+            return _original(*args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(module, name, spy)
+    return made
+
+
+def _files_in(folder: str) -> set[Path]:
+    found = set()
+    for root, _dirs, files in os.walk(folder):
+        if "pytest-of" in root:
+            continue
+        found |= {Path(root) / f for f in files}
+    return found
+
+
+def _big_png() -> bytes:
+    # Noise does not compress: about 4 MB, well over Django's 2.5 MB in-memory threshold
+    # and waitress's 512 KB default spool threshold.
+    side = 1200
+    data = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(data, "PNG")
+    return data.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_4_mb_upload_never_touches_the_disk(
+    open_channel: OpenChannel, server: str, temp_files_made: list[str]
+) -> None:
+    photo = _big_png()
+    assert len(photo) > 3 * 1024 * 1024
+    session = requests.Session()
+    form_url = f"{server}/r/{open_channel.channel.slug}/en/new/"
+    session.get(form_url, timeout=10).raise_for_status()
+    before = _files_in(tempfile.gettempdir())
+    answer = session.post(
+        form_url,
+        data={
+            "what_happened": "They photographed my door.",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        files={"files": ("door.png", photo, "image/png")},
+        headers={"Referer": form_url},
+        timeout=60,
+    )
+    after = _files_in(tempfile.gettempdir())
+    assert answer.status_code == 200, answer.text[:2000]
+    assert re.search(r'<strong id="codename">', answer.text)
+    assert Report.objects.count() == 1 and ReportFile.objects.count() == 1
+    assert after - before == set(), "an upload was written to a temporary file"
+    assert temp_files_made == [], "a temporary file was opened while the upload was handled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_oversized_body_is_refused_with_413_and_nothing_is_kept(
+    open_channel: OpenChannel, server: str
+) -> None:
+    answer = requests.post(
+        f"{server}/r/{open_channel.channel.slug}/en/new/",
+        data=b"x" * (REPORT_MAX_BYTES + 2 * 1024 * 1024),
+        headers={"Content-Type": "multipart/form-data; boundary=B"},
+        timeout=60,
+    )
+    assert answer.status_code == 413
+    assert not Report.objects.exists()
