@@ -19,6 +19,7 @@ from tnrwatch.cases.inputs import (
     person_validate,
 )
 from tnrwatch.cases.names import blind, name_keys
+from tnrwatch.cases.signals import send_incident_saved
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
 from tnrwatch.core.models import Organisation, User
@@ -60,6 +61,7 @@ def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
             record_type="incident",
             record_id=incident.uuid,
         )
+        send_incident_saved(incident_id=incident.pk, created=True, actor_id=actor.pk)
     return incident
 
 
@@ -93,6 +95,7 @@ def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) ->
             record_id=incident.uuid,
             detail={"fields": changed},
         )
+        send_incident_saved(incident_id=incident.pk, created=False, actor_id=actor.pk)
     return incident
 
 
