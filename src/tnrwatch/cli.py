@@ -280,6 +280,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for org, users in DEMO_USERS.items():
         names = ", ".join(f"{username} ({role})" for username, role in users)
         print(f"  {org}: {names}")
+    from tnrwatch.core.models import User
+    from tnrwatch.demo.reports import DEMO_SLUG, demo_reporting_channel
+
+    demo_reporting_channel(
+        User.objects.get(username="demo_admin"),
+        User.objects.get(username="demo_caseworker"),
+        DEMO_PASSWORD,
+    )
+    print(
+        f"Reporting channel: /r/{DEMO_SLUG}/ (the public form); case workers unlock reports "
+        f"with the same demo password as their reporting passphrase."
+    )
     print(
         f"Demo login: demo_caseworker / {DEMO_PASSWORD} (every demo user has this password; "
         f"admins and case workers enrol two-factor authentication at first login)."

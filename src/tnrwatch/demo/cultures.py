@@ -7,7 +7,6 @@ are combined at random, so any resemblance to a real person is a coincidence.
 """
 
 # Names in Cyrillic and Turkish letters look like Latin ones on purpose: they are the names.
-# ruff: noqa: RUF001
 from __future__ import annotations
 
 import random
