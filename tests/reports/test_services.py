@@ -157,3 +157,24 @@ def test_expired_reports_are_destroyed_and_reports_that_became_incidents_are_kep
     assert not ReportMessage.objects.filter(report_id=forgotten.report.pk).exists()
     assert not ReportFile.objects.filter(report_id=forgotten.report.pk).exists()
     assert reporter_find(channel=open_channel.channel, codename=forgotten.codename) is None
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
+def test_the_retention_job_runs_daily_from_the_worker(open_channel: OpenChannel) -> None:
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from tnrwatch.reports.tasks import TASK_PATH, schedule_retention
+
+    open_channel.channel.retention_days = 7
+    open_channel.channel.save()
+    old = _submit(open_channel, "Old report.")
+    Report.objects.filter(pk=old.report.pk).update(
+        last_activity_on=dt.date.today() - dt.timedelta(days=8)
+    )
+    assert schedule_retention() is True
+    assert schedule_retention() is False  # one waiting run is enough
+    call_command("db_worker", batch=True, interval=0, verbosity=0)
+    assert not Report.objects.exists()
+    waiting = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").get()
+    assert waiting.run_after.date() == dt.date.today() + dt.timedelta(days=1)

@@ -10,9 +10,11 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from django.db import connections
 from PIL import Image
 from waitress.server import create_server
 
@@ -24,9 +26,25 @@ from tnrwatch.wsgi import application
 from .conftest import OpenChannel
 
 
+def _closing(app: Any) -> Any:
+    """The app, closing its thread's database connection after each request, so the test
+    database can be dropped at the end (connections are otherwise kept for reuse)."""
+
+    def wrapped(environ: Any, start_response: Any) -> Any:
+        try:
+            return list(app(environ, start_response))
+        finally:
+            connections.close_all()
+
+    return wrapped
+
+
 @pytest.fixture
-def server() -> Iterator[str]:
-    srv = create_server(application, host="127.0.0.1", port=0, **waitress_options())
+def server(settings: Any) -> Iterator[str]:
+    # Plain HTTP on loopback: cookies marked Secure (the PostgreSQL-like production default)
+    # would never be sent back by the client.
+    settings.CSRF_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = False
+    srv = create_server(_closing(application), host="127.0.0.1", port=0, **waitress_options())
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.effective_port}"  # type: ignore[union-attr]
