@@ -303,7 +303,7 @@ def waitress_options() -> dict[str, object]:
     """Waitress settings. Waitress spools a request body over `inbuf_overflow` (512 KB by
     default) to a temporary file, in plaintext: reports' uploads must stay in memory, so the
     threshold sits above the largest body accepted, and larger bodies are refused."""
-    from tnrwatch.reports.attachments import REPORT_MAX_BYTES
+    from tnrwatch.core.attachments import REPORT_MAX_BYTES
 
     headroom = 1024 * 1024  # the form's text fields and multipart boundaries
     return {

@@ -137,7 +137,7 @@ def test_an_empty_report_names_the_field(open_channel: OpenChannel) -> None:
 
 
 def test_a_too_large_upload_gets_413_and_writes_nothing(open_channel: OpenChannel) -> None:
-    from tnrwatch.reports.attachments import REPORT_MAX_BYTES
+    from tnrwatch.core.attachments import REPORT_MAX_BYTES
 
     client = Client()
     answer = client.post(

@@ -18,9 +18,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
+from tnrwatch.cases.documents import incident_document_add
 from tnrwatch.cases.services import incident_create
+from tnrwatch.core.attachments import prepare_attachment
 from tnrwatch.core.services import api_token_create
-from tnrwatch.reports.attachments import prepare_attachment
 from tnrwatch.reports.models import Report
 from tnrwatch.reports.services import channel_open, member_key_create, report_submit
 
@@ -42,6 +43,11 @@ PAGES: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "incidents/new/": ("list-write", (200, 200, 403, 403)),
     "incidents/<str:incident_id>/": ("record", (200, 200, 200, 200)),
     "incidents/<str:incident_id>/edit/": ("write", (200, 200, 403, 403)),
+    "incidents/<str:incident_id>/documents/": ("list-write", (405, 405, 403, 403)),
+    "incidents/<str:incident_id>/documents/<str:document_id>/<str:variant>/": (
+        "record",
+        (200, 200, 403, 403),
+    ),
     "persons/": ("list", (200, 200, 200, 200)),
     "persons/<str:person_id>/": ("record", (200, 200, 200, 200)),
     "persons/<str:person_id>/edit/": ("write", (200, 200, 403, 403)),
@@ -136,11 +142,15 @@ def records(personas: Personas) -> dict[str, str]:
         channel=channel, language="en", answers={"what_happened": TITLE}, attachments=[photo]
     )
     report_file = receipt.report.files.get()
+    document = incident_document_add(
+        actor=personas.case_worker, incident=incident, attachment=photo
+    )
     return {
         "incident_id": str(incident.uuid),
         "person_id": str(person.person.uuid),
         "report_id": str(receipt.report.uuid),
         "file_id": str(report_file.uuid),
+        "document_id": str(document.uuid),
     }
 
 
@@ -238,6 +248,7 @@ def test_an_outsider_cannot_change_a_record_by_posting(
         "reports/<str:report_id>/status/",
         "reports/<str:report_id>/reply/",
         "reports/<str:report_id>/incident/",
+        "incidents/<str:incident_id>/documents/",
     ):
         answer = outsider.post(_fill(pattern, records), {"title": "pwned", "status": "spam"})
         assert answer.status_code == 404, pattern

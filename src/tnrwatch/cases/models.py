@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from tnrwatch.core.models import Organisation, User
@@ -297,6 +298,28 @@ class Source(Scoped):
     )
     # Independent of the incident's parties and of the other sources recorded.
     independent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class IncidentDocument(Scoped):
+    """A file kept with an incident (a court summons, a screenshot, a Red Notice): the
+    original for evidence and a copy without metadata, both sealed with the data key, and
+    the file name sealed too. Kept on the incident, not on a source row, because an edit of
+    the incident replaces its source rows."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="documents")
+    name_sealed = models.BinaryField(default=b"")
+    name = Sealed["IncidentDocument"]()
+    media_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_sealed = models.BinaryField()
+    clean_sealed = models.BinaryField()
+    added_on = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]

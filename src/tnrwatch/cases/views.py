@@ -150,6 +150,8 @@ def incident_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
         "view": incident_view(incident, user),
         "history": record_history(user, incident.uuid),
         "vocab": {n: vocabulary(n) for n in ("tactics", "target_groups", "actor_types")},
+        # The list needs names and sizes, not the files themselves.
+        "documents": list(incident.documents.defer("original_sealed", "clean_sealed")),
     }
     return render(request, "cases/incident_detail.html", context)
 

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tnrwatch.cases.inputs import InvalidInputError
-from tnrwatch.reports.attachments import (
+from tnrwatch.core.attachments import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENTS_MAX,
     REPORT_MAX_BYTES,

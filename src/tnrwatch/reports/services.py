@@ -17,11 +17,11 @@ from nacl.signing import SigningKey
 
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.core import crypto
+from tnrwatch.core.attachments import Attachment
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.errors import ApplicationError, PermissionDeniedError
 from tnrwatch.core.models import Role, User
 from tnrwatch.reports import keys
-from tnrwatch.reports.attachments import Attachment
 from tnrwatch.reports.codenames import codename_new
 from tnrwatch.reports.models import (
     Author,
