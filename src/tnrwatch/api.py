@@ -29,6 +29,7 @@ from ninja.security import HttpBearer
 from tnrwatch.cases.api import router as cases_router
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import ApiToken, User
+from tnrwatch.sharing.api import router as sharing_router
 from tnrwatch.vocab.api import router as vocab_router
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ api = TnrApi(
 )
 api.add_router("", cases_router)
 api.add_router("", vocab_router)
+api.add_router("", sharing_router)
 
 
 def _field_path(loc: Sequence[Any]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -319,19 +320,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from waitress import serve
 
+    from tnrwatch.alerts.tasks import schedule_alert_jobs
+    from tnrwatch.outbox.tasks import schedule_delivery
     from tnrwatch.reports.tasks import schedule_retention
     from tnrwatch.wsgi import application
 
     schedule_retention()  # the daily retention job queues its own next run
+    schedule_delivery()  # the outbox: sends what a stopped server left queued, then sweeps
+    schedule_alert_jobs()  # daily digests and hourly reminders, each queueing its next run
     worker = subprocess.Popen(  # our own interpreter and module, no shell
         [sys.executable, "-m", "django", "db_worker"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tnrwatch.settings"},
     )
     print(f"TNR Watch on http://{args.host}:{args.port}/ (background worker pid {worker.pid})")
+
+    def stop(signum: int, frame: object) -> None:
+        # SIGTERM (a service manager's stop) ends serve() like Ctrl+C, so `finally` below
+        # stops the worker too instead of leaving it running.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         serve(application, host=args.host, port=args.port, **waitress_options())
+    except KeyboardInterrupt:
+        print("TNR Watch stopped.")
     finally:
         worker.terminate()
+        worker.wait(timeout=30)
     return 0
 
 

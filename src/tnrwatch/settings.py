@@ -57,7 +57,10 @@ INSTALLED_APPS = [
     "tnrwatch.core",
     "tnrwatch.vocab",
     "tnrwatch.cases",
+    "tnrwatch.sharing",
     "tnrwatch.reports",
+    "tnrwatch.outbox",
+    "tnrwatch.alerts",
 ]
 
 MIDDLEWARE = [
@@ -212,3 +215,36 @@ REPORTS_QUICK_EXIT_URL = envstr("REPORTS_QUICK_EXIT_URL", "https://www.wikipedia
 # "interactive" levels: a passphrase guards the reports key, a codename (90 bits) one report.
 REPORTS_PASSPHRASE_COST = (3, 256 * 1024 * 1024)
 REPORTS_CODENAME_COST = (2, 64 * 1024 * 1024)
+
+# Outgoing mail: alerts and reminders, sent by the worker through the outbox (docs/alerts.md).
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = envstr("EMAIL_FROM", "tnrwatch@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address staff open TNR Watch at; links in alerts and reminders start with it.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+
+# The outbox (tnrwatch.outbox): retries with exponential backoff, then "failed".
+OUTBOX_SEND_TIMEOUT = envint("OUTBOX_SEND_TIMEOUT", 10)  # seconds per HTTP or SMTP exchange
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)  # a claimed message is due again after
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 30)
+OUTBOX_RETRY_CAP_SECONDS = envint("OUTBOX_RETRY_CAP_SECONDS", 6 * 60 * 60)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 12)  # retries over about 15 hours
+OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 60)  # retries are picked up within this
+OUTBOX_KEEP_DAYS = envint("OUTBOX_KEEP_DAYS", 30)  # then a sent or failed message is erased
+# Webhooks go to public https addresses only, unless this allows http and local addresses
+# (a receiver inside the organisation's network; tests).
+WEBHOOK_ALLOW_LOCAL = envbool("WEBHOOK_ALLOW_LOCAL", DEBUG)
+
+# Alerts (tnrwatch.alerts): urgency window, digest hour (TIME_ZONE), reminder days.
+ALERTS_URGENT_DAYS = envint("ALERTS_URGENT_DAYS", 7)
+ALERTS_DIGEST_HOUR = envint("ALERTS_DIGEST_HOUR", 7)
+ALERTS_REMINDER_DAYS = tuple(
+    int(d) for d in envstr("ALERTS_REMINDER_DAYS", "7,1").split(",") if d.strip()
+)

@@ -25,6 +25,7 @@ from tnrwatch.core.services import api_token_create
 from tnrwatch.reports.models import Report
 from tnrwatch.reports.services import channel_open, member_key_create, report_submit
 
+from ..alerts.matrix import alerts_records
 from ..api.conftest import incident_body
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client
@@ -51,6 +52,16 @@ PAGES: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "persons/": ("list", (200, 200, 200, 200)),
     "persons/<str:person_id>/": ("record", (200, 200, 200, 200)),
     "persons/<str:person_id>/edit/": ("write", (200, 200, 403, 403)),
+    # Sharing (tests/sharing walks these with real agreements and shares). Agreements: admins
+    # only. Nothing is shared *with* this organisation here, so its own incident is no
+    # "shared" record for it: 404, like any id that is not shared with the caller.
+    "sharing/agreements/": ("list", (200, 403, 403, 403)),
+    "sharing/agreements/accept/": ("list-write", (405, 405, 403, 403)),
+    "sharing/agreements/end/": ("list-write", (405, 405, 403, 403)),
+    "incidents/<str:incident_id>/share/": ("write", (200, 200, 403, 403)),
+    "incidents/<str:incident_id>/share/revoke/": ("list-write", (405, 405, 403, 403)),
+    "shared/": ("list", (200, 200, 200, 200)),
+    "shared/<str:incident_id>/": ("record", (404, 404, 404, 404)),
     # Reports: admins and case workers only; a report opens only in an unlocked session, so
     # here (not unlocked) its pages send them to unlock. tests/reports walks them unlocked.
     "reports/": ("list", (302, 302, 403, 403)),
@@ -70,6 +81,24 @@ PAGES: dict[str, tuple[str, tuple[int, int, int, int]]] = {
         "record",
         (302, 302, 403, 403),
     ),
+    # Alerts (tests/alerts): every member keeps their own rules; focal points and their
+    # rules are admins'; deadlines are for admins and case workers; the outbox for admins.
+    "alerts/": ("list", (200, 200, 200, 200)),
+    "alerts/email/": ("list-write", (405, 405, 405, 405)),
+    "alerts/new/": ("list", (200, 200, 200, 200)),
+    "alerts/focal-points/": ("list", (200, 403, 403, 403)),
+    "alerts/focal-points/new/": ("list-write", (200, 403, 403, 403)),
+    "alerts/focal-points/<str:focal_point_id>/": ("record", (200, 403, 403, 403)),
+    "alerts/focal-points/<str:focal_point_id>/secret/": ("list-write", (405, 405, 403, 403)),
+    "alerts/focal-points/<str:focal_point_id>/alerts/new/": ("record", (200, 403, 403, 403)),
+    "alerts/<str:subscription_id>/edit/": ("record", (200, 403, 403, 403)),
+    "alerts/<str:subscription_id>/delete/": ("list-write", (405, 405, 405, 405)),
+    "deadlines/": ("list", (200, 200, 403, 403)),
+    "deadlines/new/": ("list-write", (200, 200, 403, 403)),
+    "deadlines/<str:deadline_id>/edit/": ("record", (200, 200, 403, 403)),
+    "deadlines/<str:deadline_id>/done/": ("list-write", (405, 405, 403, 403)),
+    "outbox/": ("list", (200, 403, 403, 403)),
+    "outbox/<str:message_id>/retry/": ("list-write", (405, 405, 403, 403)),
     # The public reporting pages: no login, the same for everyone, and no record in them.
     "r/<slug:slug>/": ("public", (200, 200, 200, 200)),
     "r/<slug:slug>/key/": ("public", (200, 200, 200, 200)),
@@ -109,6 +138,8 @@ API: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "api/v1/incidents/<incident_id>/sources": ("record", (200, 200, 200, 200)),
     "api/v1/persons": ("list", (200, 200, 200, 200)),
     "api/v1/persons/<person_id>": ("record", (200, 200, 200, 200)),
+    "api/v1/shared/incidents": ("list", (200, 200, 200, 200)),
+    "api/v1/shared/incidents/<incident_id>": ("record", (404, 404, 404, 404)),
 }
 
 
@@ -147,6 +178,7 @@ def records(personas: Personas) -> dict[str, str]:
     )
     return {
         "incident_id": str(incident.uuid),
+        **alerts_records(personas, incident),
         "person_id": str(person.person.uuid),
         "report_id": str(receipt.report.uuid),
         "file_id": str(report_file.uuid),

@@ -129,3 +129,13 @@ def test_a_case_worker_edits_a_person_and_adds_a_name_in_another_script(
 
     bad = client.post(f"/persons/{person.uuid}/edit/", {**form, "birth_date": "x" * 11})
     assert bad.status_code == 400 and "托合提·艾合买提" in bad.content.decode()
+
+
+def test_the_filters_show_every_country_and_keep_the_chosen_ones(personas: Personas) -> None:
+    client = verified_client(personas.case_worker)
+    html = client.get("/incidents/?origin=CN&host=TR&tactic=interpol_abuse").content.decode()
+    assert '<select name="origin" id="id_origin">' in html
+    assert '<option value="CN" selected>China</option>' in html
+    assert '<option value="TR" selected>Türkiye</option>' in html
+    assert '<option value="interpol_abuse" selected>' in html
+    assert html.count('<option value="RU">Russian Federation</option>') == 2  # origin, host

@@ -19,6 +19,7 @@ from tnrwatch.cases.forms import (
     IncidentForm,
     NameFormSet,
     PersonForm,
+    QuickSelect,
     incident_data_from_forms,
     incident_initial,
     part_formsets,
@@ -60,18 +61,27 @@ def _user(request: HttpRequest) -> User:
 
 class FilterForm(Form):
     q = forms.CharField(required=False, label="Target's name (any script)", max_length=200)
-    origin = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False, label="Origin state")
-    host = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False, label="Host country")
-    tactic = forms.ChoiceField(required=False)
-    target_group = forms.ChoiceField(required=False)
+    # QuickSelect: the page is the most visited, and these are its slowest part (bench/).
+    origin = forms.ChoiceField(
+        choices=COUNTRY_CHOICES, required=False, label="Origin state", widget=QuickSelect
+    )
+    host = forms.ChoiceField(
+        choices=COUNTRY_CHOICES, required=False, label="Host country", widget=QuickSelect
+    )
+    tactic = forms.ChoiceField(required=False, widget=QuickSelect)
+    target_group = forms.ChoiceField(required=False, widget=QuickSelect)
     date_from = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From"
     )
     date_to = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To"
     )
-    status = forms.ChoiceField(choices=[("", "—"), *m.CaseStatus.choices], required=False)
-    verification = forms.ChoiceField(choices=[("", "—"), *m.Verification.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "—"), *m.CaseStatus.choices], required=False, widget=QuickSelect
+    )
+    verification = forms.ChoiceField(
+        choices=[("", "—"), *m.Verification.choices], required=False, widget=QuickSelect
+    )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
     )

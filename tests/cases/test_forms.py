@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from tnrwatch.cases.forms import COUNTRY_CHOICES, QuickSelect
+
+
+class _Both(forms.Form):
+    plain = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
+    quick = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False, widget=QuickSelect)
+    grouped = forms.ChoiceField(
+        choices=[("Europe", [("FR", "France"), ("DE", "Germany")])], widget=QuickSelect
+    )
+
+
+@pytest.mark.parametrize("value", ["", "CN", "XX", "<script>"])
+def test_quick_select_writes_the_same_markup_as_django_select(value: str) -> None:
+    form = _Both({"plain": value, "quick": value})
+    form.is_valid()  # bad values are shown again as they came, unselected
+    plain = form["plain"].as_widget(attrs={"aria-describedby": "help"})
+    quick = form["quick"].as_widget(attrs={"aria-describedby": "help"})
+    expected = plain.replace('name="plain"', 'name="quick"').replace("id_plain", "id_quick")
+    assert parse_html(quick) == parse_html(expected)
+
+
+def test_quick_select_marks_the_chosen_option_and_escapes_labels() -> None:
+    widget = QuickSelect(choices=[("", "—"), ("a&b", "<b>A & B</b>")])
+    html = widget.render("x", "a&b", attrs={"required": True})
+    assert html == (
+        '<select name="x" required><option value="">—</option>'
+        '<option value="a&amp;b" selected>&lt;b&gt;A &amp; B&lt;/b&gt;</option></select>'
+    )
+
+
+def test_quick_select_leaves_option_groups_to_django() -> None:
+    html = str(_Both()["grouped"])
+    assert '<optgroup label="Europe">' in html and '<option value="FR">France</option>' in html
