@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tnrwatch.reports",
     "tnrwatch.outbox",
     "tnrwatch.alerts",
+    "tnrwatch.referrals",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("tnrwatch.reports.urls")),
     path("", include("tnrwatch.outbox.urls")),
     path("", include("tnrwatch.alerts.urls")),
+    path("", include("tnrwatch.referrals.urls")),
     path("", include("tnrwatch.reports.public_urls")),
 ]

@@ -29,6 +29,7 @@ from ..alerts.matrix import alerts_records
 from ..api.conftest import incident_body
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client
+from ..referrals.matrix import referrals_records
 
 TITLE = "Matrix canary incident"
 
@@ -99,6 +100,15 @@ PAGES: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "deadlines/<str:deadline_id>/done/": ("list-write", (405, 405, 403, 403)),
     "outbox/": ("list", (200, 403, 403, 403)),
     "outbox/<str:message_id>/retry/": ("list-write", (405, 405, 403, 403)),
+    # Referrals (tests/referrals): bodies are admins'; writers send and follow up; every
+    # member sees a referral's status; the body's link needs no login (a live token here).
+    "referrals/bodies/": ("list", (200, 403, 403, 403)),
+    "referrals/bodies/<str:body_id>/": ("record", (200, 403, 403, 403)),
+    "incidents/<str:incident_id>/referrals/new/": ("write", (200, 200, 403, 403)),
+    "referrals/<str:referral_id>/": ("record", (200, 200, 200, 200)),
+    "referrals/<str:referral_id>/acknowledge/": ("list-write", (405, 405, 403, 403)),
+    "referrals/<str:referral_id>/revoke/": ("list-write", (405, 405, 403, 403)),
+    "referral/<str:token>/": ("public", (200, 200, 200, 200)),
     # The public reporting pages: no login, the same for everyone, and no record in them.
     "r/<slug:slug>/": ("public", (200, 200, 200, 200)),
     "r/<slug:slug>/key/": ("public", (200, 200, 200, 200)),
@@ -179,6 +189,7 @@ def records(personas: Personas) -> dict[str, str]:
     return {
         "incident_id": str(incident.uuid),
         **alerts_records(personas, incident),
+        **referrals_records(personas, incident),
         "person_id": str(person.person.uuid),
         "report_id": str(receipt.report.uuid),
         "file_id": str(report_file.uuid),

@@ -1,0 +1,31 @@
+"""The referrals migration applies, reverts and applies again on a database with records."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tnrwatch.cases.models import Incident
+from tnrwatch.cases.services import incident_create
+from tnrwatch.referrals.models import Referral
+
+from ..cases.factories import incident_data
+from ..conftest import Personas
+
+TABLES = {"referrals_protectionbody", "referrals_referral"}
+
+
+def _migrate(target: str | None) -> set[str]:
+    executor = MigrationExecutor(connection)
+    executor.migrate([("referrals", target)])
+    return TABLES & set(connection.introspection.table_names())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_reverts_and_applies_again(personas: Personas) -> None:
+    incident = incident_create(actor=personas.case_worker, data=incident_data())
+    assert _migrate(None) == set()
+    assert _migrate("0001_initial") == TABLES
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert Referral.objects.count() == 0
