@@ -1,0 +1,36 @@
+"""Migration 0005 (the list's covering index) applies, reverts and applies again."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tnrwatch.cases.models import Incident
+from tnrwatch.cases.services import incident_create
+
+from ..cases.factories import incident_data
+from ..conftest import Personas, database_vendor
+
+INDEX = "incident_id_org_date"
+
+
+def _indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, "cases_incident"))
+
+
+def _migrate_to(target: tuple[str, str] | None = None) -> set[str]:
+    executor = MigrationExecutor(connection)
+    executor.migrate([target] if target else executor.loader.graph.leaf_nodes())
+    return _indexes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_covering_index_reverts_and_applies_again(personas: Personas) -> None:
+    incident = incident_create(actor=personas.case_worker, data=incident_data())
+    on_postgres = database_vendor() == "postgresql"
+    assert (INDEX in _indexes()) is on_postgres  # PostgreSQL only: SQLite has no INCLUDE
+    assert INDEX not in _migrate_to(("cases", "0004_incident_documents"))
+    assert (INDEX in _migrate_to()) is on_postgres
+    assert Incident.objects.filter(pk=incident.pk).exists()
