@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,6 +18,7 @@ from tnrwatch.core.attachments import (
     ATTACHMENTS_MAX,
     AttachmentRejected,
     RequestTooLarge,
+    attachment_download,
     install_memory_only_uploads,
     prepare_attachment,
 )
@@ -74,9 +73,6 @@ def incident_document_file(
     user = _user(request)
     incident = access_incident(user, incident_id)
     doc = access_incident_document(user, incident, document_id)
-    opened = incident_document_open(actor=user, doc=doc, clean=variant != "original")
-    response = HttpResponse(opened.data, content_type=opened.media_type)
-    prefix = "" if variant == "original" else "clean-"
-    # Always a download, never shown inline: a file from outside is not trusted.
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(prefix + opened.name)}"
-    return response
+    clean = variant != "original"
+    opened = incident_document_open(actor=user, doc=doc, clean=clean)
+    return attachment_download(opened.data, opened.media_type, opened.name, clean=clean)

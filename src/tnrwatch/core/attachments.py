@@ -71,9 +71,10 @@ import mutagen.apev2
 import mutagen.id3
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import content_disposition_header
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from mutagen.mp3 import MP3
@@ -686,3 +687,12 @@ def install_memory_only_uploads(request: HttpRequest) -> MemoryOnlyUploadHandler
     handlers: list[FileUploadHandler] = [handler]
     request.upload_handlers = handlers
     return handler
+
+
+def attachment_download(data: bytes, media_type: str, name: str, *, clean: bool) -> HttpResponse:
+    """A kept file as a download, never shown inline: a file from outside is not trusted.
+    The metadata-free copy is named "clean-<name>", so the two never overwrite each other."""
+    response = HttpResponse(data, content_type=media_type)
+    filename = f"clean-{name}" if clean else name
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

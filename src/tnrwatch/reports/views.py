@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tnrwatch.cases import models as cm
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.cases.views import incident_form_page
+from tnrwatch.core.attachments import attachment_download
 from tnrwatch.core.decorators import member_required
 from tnrwatch.core.errors import ApplicationError, DecryptionError
 from tnrwatch.core.models import Role, User
@@ -330,15 +330,7 @@ def report_file(request: HttpRequest, report_id: str, file_id: str, variant: str
     found = access_report_file(report, file_id)
     name, media_type, data = report_file_open(found, key, clean=variant != "original")
     svc.report_file_viewed(actor=_user(request), report=report, variant=variant)
-    response = HttpResponse(data, content_type=media_type)
-    # Always a download, never shown inline: a file from an unknown sender is not trusted.
-    response["Content-Disposition"] = _attachment_header(name, variant)
-    return response
-
-
-def _attachment_header(name: str, variant: str) -> str:
-    prefix = "" if variant == "original" else "clean-"
-    return f"attachment; filename*=UTF-8''{quote(prefix + name)}"
+    return attachment_download(data, media_type, name, clean=variant != "original")
 
 
 @member_required(write=True)
