@@ -125,7 +125,10 @@ LOGIN_REDIRECT_URL = "incident-list"
 # Sessions: idle expiry by cookie age refreshed on each request; absolute expiry
 # enforced by tnrwatch.core.middleware.session_expiry.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry slides forward when the session is saved, which core.middleware's
+# session_expiry does at most once a minute for an active user, not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_IDLE_REFRESH_SECONDS = envint("SESSION_IDLE_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -4,12 +4,12 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from tnrwatch.cases.forms import COUNTRY_CHOICES, QuickSelect
+from tnrwatch.cases.forms import COUNTRY_CHOICES, QuickSelect, SharedChoiceField, set_choices
 
 
 class _Both(forms.Form):
     plain = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
-    quick = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False, widget=QuickSelect)
+    quick = SharedChoiceField(choices=COUNTRY_CHOICES, required=False, widget=QuickSelect)
     grouped = forms.ChoiceField(
         choices=[("Europe", [("FR", "France"), ("DE", "Germany")])], widget=QuickSelect
     )
@@ -37,3 +37,18 @@ def test_quick_select_marks_the_chosen_option_and_escapes_labels() -> None:
 def test_quick_select_leaves_option_groups_to_django() -> None:
     html = str(_Both()["grouped"])
     assert '<optgroup label="Europe">' in html and '<option value="FR">France</option>' in html
+
+
+def test_quick_select_shows_the_choice_of_each_form_after_the_options_are_kept() -> None:
+    for value in ["DE", "FR", "DE", ""]:  # the kept options must not remember a selection
+        html = str(_Both({"quick": value})["quick"])
+        assert html.count(" selected") == 1
+        assert f'<option value="{value}" selected>' in html
+
+
+def test_shared_choices_are_replaced_per_form_never_changed_for_all() -> None:
+    first, second = _Both(), _Both()
+    set_choices(first, "quick", [("", "—"), ("XK", "Kosovo")])
+    assert first.fields["quick"].choices == [("", "—"), ("XK", "Kosovo")]
+    assert second.fields["quick"].choices == COUNTRY_CHOICES == _Both().fields["quick"].choices
+    assert "Kosovo" in str(first["quick"]) and "Kosovo" not in str(second["quick"])

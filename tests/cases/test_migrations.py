@@ -1,6 +1,8 @@
-"""Migration 0005 (the list's covering index) applies, reverts and applies again."""
+"""Migrations of the incident list: 0005 (a covering index) and 0006 (dates on child rows)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -34,3 +36,16 @@ def test_the_covering_index_reverts_and_applies_again(personas: Personas) -> Non
     assert INDEX not in _migrate_to(("cases", "0004_incident_documents"))
     assert (INDEX in _migrate_to()) is on_postgres
     assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0006_fills_the_start_date_of_existing_origins_and_tactics(personas: Personas) -> None:
+    first = incident_create(actor=personas.case_worker, data=incident_data())
+    second = incident_create(
+        actor=personas.case_worker, data=incident_data(start_date=date(2020, 1, 31))
+    )
+    _migrate_to(("cases", "0005_incident_list_covering_index"))
+    _migrate_to()
+    for incident, day in ((first, date(2024, 3, 1)), (second, date(2020, 1, 31))):
+        rows = [*incident.origins.all(), *incident.tactics.all()]
+        assert len(rows) == 4 and {row.start_date for row in rows} == {day}

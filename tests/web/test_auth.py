@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tnrwatch import settings as production_settings
-from tnrwatch.core.middleware import SESSION_STARTED
+from tnrwatch.core.middleware import SESSION_SEEN, SESSION_STARTED
 from tnrwatch.core.models import AuditEvent
 
 from ..conftest import PASSWORD, Personas, verified_client
@@ -108,9 +110,38 @@ def test_a_session_expires_after_its_absolute_lifetime_however_active(
     assert client.get("/incidents/").status_code == 302
 
 
-def test_sessions_expire_when_idle() -> None:
+def _expiry(client: Client) -> datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_session_expires_when_idle(personas: Personas) -> None:
     assert production_settings.SESSION_COOKIE_AGE <= 30 * 60
-    assert production_settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = verified_client(personas.viewer)
+    assert client.get("/incidents/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    answer = client.get("/incidents/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/login/")
+
+
+def test_activity_keeps_a_session_alive_with_a_write_a_minute_at_most(personas: Personas) -> None:
+    client = verified_client(personas.viewer)
+    assert client.get("/incidents/").status_code == 200  # the first page view slides the expiry
+    first = _expiry(client)
+    assert first > timezone.now() + timedelta(seconds=production_settings.SESSION_COOKIE_AGE - 60)
+    assert client.get("/incidents/").status_code == 200
+    assert _expiry(client) == first  # a second view within the minute writes nothing
+    session = client.session
+    session[SESSION_SEEN] = time.time() - production_settings.SESSION_IDLE_REFRESH_SECONDS - 1
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(seconds=5)  # about to expire when idle
+    )
+    assert client.get("/incidents/").status_code == 200
+    assert _expiry(client) > timezone.now() + timedelta(
+        seconds=production_settings.SESSION_COOKIE_AGE - 60
+    )
 
 
 def test_logout_is_post_only_and_ends_the_session(personas: Personas) -> None:

@@ -111,11 +111,15 @@ def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
     _set_verification(incident, data)
     incident.save()
     m.IncidentOrigin.objects.bulk_create(
-        m.IncidentOrigin(organisation=org, incident=incident, country=c.upper())
+        m.IncidentOrigin(
+            organisation=org, incident=incident, country=c, start_date=incident.start_date
+        )
         for c in dict.fromkeys(c.upper() for c in data.origin_states)
     )
     m.IncidentTactic.objects.bulk_create(
-        m.IncidentTactic(organisation=org, incident=incident, tactic=t)
+        m.IncidentTactic(
+            organisation=org, incident=incident, tactic=t, start_date=incident.start_date
+        )
         for t in dict.fromkeys(data.tactics)
     )
     _apply_targets(incident, data, actor)

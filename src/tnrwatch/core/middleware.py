@@ -1,4 +1,4 @@
-"""Security headers on every response, and absolute session expiry."""
+"""Security headers on every response, and session expiry (idle and absolute)."""
 
 from __future__ import annotations
 
@@ -53,18 +53,29 @@ def security_headers(get_response: Handler) -> Handler:
 
 
 SESSION_STARTED = "tnr_started"
+SESSION_SEEN = "tnr_seen"
 
 
 def session_expiry(get_response: Handler) -> Handler:
-    """Log out a session older than SESSION_ABSOLUTE_SECONDS, however active it is."""
+    """Log out a session older than SESSION_ABSOLUTE_SECONDS, however active it is, and keep
+    an active one from expiring when idle.
+
+    The idle expiry (SESSION_COOKIE_AGE) slides forward each time the session is saved.
+    Saving it on every request (Django's SESSION_SAVE_EVERY_REQUEST) would make every page
+    view a database write; saving it when the last save is older than
+    SESSION_IDLE_REFRESH_SECONDS keeps the idle limit to within that many seconds.
+    """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         # The API authenticates by token, never by session, so it is not redirected here.
         if request.user.is_authenticated and not request.path.startswith("/api/"):
             started = request.session.get(SESSION_STARTED)
-            if started is None or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = time.time()
+            if started is None or now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            if now - request.session.get(SESSION_SEEN, 0) > settings.SESSION_IDLE_REFRESH_SECONDS:
+                request.session[SESSION_SEEN] = now  # modified, so saved with a new expiry
         return get_response(request)
 
     return middleware

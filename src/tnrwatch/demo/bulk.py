@@ -280,14 +280,18 @@ class _Loader:
         return incident
 
     def _children(self, plan: Plan, incident: m.Incident, rows: _Rows) -> None:
-        data, org_id = plan.data, incident.organisation_id
+        data, org_id, day = plan.data, incident.organisation_id, incident.start_date
         made: dict[str, list[Any]] = {
             "origins": [
-                m.IncidentOrigin(organisation_id=org_id, incident=incident, country=c.upper())
+                m.IncidentOrigin(
+                    organisation_id=org_id, incident=incident, country=c.upper(), start_date=day
+                )
                 for c in dict.fromkeys(data.origin_states)
             ],
             "tactics": [
-                m.IncidentTactic(organisation_id=org_id, incident=incident, tactic=t)
+                m.IncidentTactic(
+                    organisation_id=org_id, incident=incident, tactic=t, start_date=day
+                )
                 for t in dict.fromkeys(data.tactics)
             ],
             "targets": [
