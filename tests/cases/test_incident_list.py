@@ -45,18 +45,16 @@ def test_origins_and_tactics_carry_the_incident_start_date(personas: Personas) -
     )
 
 
-@pytest.fixture(scope="module")
-def demo_rows(django_db_setup: None, django_db_blocker: Any) -> Any:
-    """A bulk-loaded demo database (the benchmark's loader), kept for the module's tests."""
-    with django_db_blocker.unblock():
-        demo_load(incidents=160, if_empty=False, seed=5, mode="bulk", workers=1)
-        # Incidents of the same day, so the order among equal dates is tested too.
-        case_worker = User.objects.get(username="demo_caseworker")
-        for _ in range(4):
-            incident_create(actor=case_worker, data=incident_data())
-        yield
-        for model in (m.Incident, m.Person):
-            model.objects.all().delete()
+@pytest.fixture
+def demo_rows(db: None) -> None:
+    """A bulk-loaded demo database (the benchmark's loader), once per test function: the
+    examples hypothesis draws for one test share it, and it goes with the test's transaction.
+    """
+    demo_load(incidents=160, if_empty=False, seed=5, mode="bulk", workers=1)
+    # Incidents of the same day, so the order among equal dates is tested too.
+    case_worker = User.objects.get(username="demo_caseworker")
+    for _ in range(4):
+        incident_create(actor=case_worker, data=incident_data())
 
 
 def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
