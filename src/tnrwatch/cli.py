@@ -8,17 +8,23 @@ stderr), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tnrwatch.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from tnrwatch.core.models import Organisation
 
 
 def _django() -> None:
@@ -181,6 +187,39 @@ def cmd_rotate_master_key(args: argparse.Namespace) -> int:
     print(
         "Restart the server and worker. Backups made before now need the old key: make a "
         "new backup, then destroy the old key and its copies."
+    )
+    return 0
+
+
+def _organisation(ref: str) -> Organisation:
+    """An organisation by its name, as `create-user --org` takes it, or by its UUID."""
+    from tnrwatch.core.models import Organisation
+
+    org = Organisation.objects.filter(name=ref).first()
+    with contextlib.suppress(ValueError):  # not a UUID: then it was the name
+        org = org or Organisation.objects.filter(uuid=uuid.UUID(ref)).first()
+    if org is None:
+        raise ApplicationError(f"No organisation named {ref!r} or with that UUID.")
+    return org
+
+
+def cmd_rotate_data_key(args: argparse.Namespace) -> int:
+    """Re-seal one organisation's records under a new data key (see docs/security.md)."""
+    _django()
+    from tnrwatch.core.rotation import data_key_rotate
+
+    org = _organisation(args.org)
+    rotation = data_key_rotate(organisation=org)
+    print(
+        f"Data key of {org.name} rotated: {rotation.values} sealed values in "
+        f"{sum(rotation.records.values())} records re-sealed."
+    )
+    for label, count in rotation.records.items():
+        print(f"  {label}: {count}")
+    print(f"  name index entries recomputed: {rotation.name_tokens}")
+    print(
+        "The pseudonyms of this organisation's persons have changed. Backups made before "
+        "now still open with the old key: make a new backup, then destroy the old ones."
     )
     return 0
 
@@ -404,6 +443,10 @@ def _rotate_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _rotate_data_key_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--org", required=True, help="the organisation's name or UUID")
+
+
 def _backup_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", required=True, metavar="FILE", help="a new file (never replaced)")
 
@@ -468,6 +511,11 @@ COMMANDS: dict[str, Command] = {
     ),
     "rotate-master-key": Command(
         cmd_rotate_master_key, "re-wrap every data key under a new master key", _rotate_arguments
+    ),
+    "rotate-data-key": Command(
+        cmd_rotate_data_key,
+        "re-seal one organisation's records under a new data key",
+        _rotate_data_key_arguments,
     ),
     "verify-audit": Command(cmd_verify_audit, "recompute every organisation's audit chain"),
     "backup": Command(cmd_backup, "write an encrypted backup of every record", _backup_arguments),

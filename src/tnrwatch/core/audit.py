@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tnrwatch.core.models import AuditEvent, Organisation, User
+from tnrwatch.core.sealed import lock_current_key
 
 GENESIS = "0" * 64
 
@@ -45,10 +46,12 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the organisation's chain, inside the caller's transaction.
 
-    The organisation row is locked so two writers cannot both extend the same link.
+    The organisation row is locked so two writers cannot both extend the same link. The
+    lock also orders the write with a rotation of the organisation's data key, which holds
+    it: a write that sealed values with the key it replaced is refused, not committed.
     """
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        lock_current_key(organisation.pk)
         last = (
             AuditEvent.objects.filter(organisation=organisation)
             .order_by("-seq")

@@ -3,7 +3,8 @@
 It sends anonymous visitors to the login page, holds admins and case workers at the
 two-factor step until they pass it, refuses writes by read-only roles with 403, and turns
 the domain's NotFoundError into a 404, so other organisations' records are indistinguishable
-from records that do not exist.
+from records that do not exist. A write refused because the organisation's data key was
+rotated meanwhile (StaleKeyError) gets a page that asks to send it again.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, StaleKeyError
 from tnrwatch.core.models import User
 
 View = Callable[..., HttpResponse]
@@ -45,6 +46,8 @@ def member_required(*, write: bool = False) -> Callable[[View], View]:
                 raise Http404(exc.message) from exc
             except PermissionDeniedError as exc:
                 raise PermissionDenied(exc.message) from exc
+            except StaleKeyError as exc:
+                return render(request, "409.html", {"message": exc.message}, status=409)
 
         return wrapped
 

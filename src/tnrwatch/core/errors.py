@@ -20,6 +20,15 @@ class NotFoundError(ApplicationError):
     status = 404
 
 
+class StaleKeyError(ApplicationError):
+    """This process sealed values with an organisation data key that was rotated meanwhile.
+
+    Raised before the write commits, so nothing is kept; sending it again works.
+    """
+
+    status = 409
+
+
 class DecryptionError(ApplicationError):
     """Ciphertext failed authentication: it was altered, cut, or sealed with another key."""
 

@@ -17,29 +17,70 @@ from typing import Any, Generic, TypeVar, overload
 from django.db import models
 
 from tnrwatch.core import crypto
-from tnrwatch.core.errors import DecryptionError
+from tnrwatch.core.errors import DecryptionError, StaleKeyError
 
 T = TypeVar("T", bound=models.Model)
 
 
 def org_keys(organisation_id: int) -> crypto.OrgKeys:
-    from tnrwatch.core.models import Organisation
-
     wrapped = _wrapped_cache.get(organisation_id)
     if wrapped is None:
-        wrapped = bytes(
-            Organisation.objects.values_list("wrapped_data_key", flat=True).get(pk=organisation_id)
-        )
+        wrapped = _wrapped_in_database(organisation_id)
         _wrapped_cache[organisation_id] = wrapped
     return crypto.keys_from_wrapped(wrapped)
 
 
-# Wrapped data keys by organisation id; cleared when a key is re-wrapped (rotation, restore).
+def _wrapped_in_database(organisation_id: int) -> bytes:
+    from tnrwatch.core.models import Organisation
+
+    return bytes(
+        Organisation.objects.values_list("wrapped_data_key", flat=True).get(pk=organisation_id)
+    )
+
+
+# Wrapped data keys by organisation id, read once per request or task. Another process may
+# rotate a data key (tnrwatch rotate-data-key) or restore a backup at any time, so the cache
+# is emptied when a request starts (core.apps), a value that fails to open is tried again
+# with the key read afresh, and a write whose key changed meanwhile is refused (audit.py).
 _wrapped_cache: dict[int, bytes] = {}
 
 
-def forget_wrapped_keys() -> None:
+def forget_wrapped_keys(**signal_arguments: object) -> None:
     _wrapped_cache.clear()
+
+
+def forget_if_changed(organisation_id: int) -> bool:
+    """Whether the organisation's data key changed since this process read it (then it is
+    forgotten, so the next use reads the new one)."""
+    held = _wrapped_cache.get(organisation_id)
+    if held is None or held == _wrapped_in_database(organisation_id):
+        return False
+    del _wrapped_cache[organisation_id]
+    return True
+
+
+def lock_current_key(organisation_id: int) -> None:
+    """Lock the organisation's row until the transaction ends, and refuse the write if this
+    process sealed with a data key that is no longer the organisation's.
+
+    A rotation (core.rotation) holds the same lock until it commits, so a write either
+    commits before it (and is re-sealed by it) or checks the key after it.
+    """
+    from tnrwatch.core.models import Organisation
+
+    wrapped_now = (
+        Organisation.objects.select_for_update()
+        .filter(pk=organisation_id)
+        .values_list("wrapped_data_key", flat=True)
+        .first()
+    )
+    held = _wrapped_cache.get(organisation_id)
+    if held is not None and wrapped_now is not None and held != bytes(wrapped_now):
+        del _wrapped_cache[organisation_id]
+        raise StaleKeyError(
+            "The organisation's encryption key was changed while this was being saved. "
+            "Nothing was saved: please send it again."
+        )
 
 
 def aad_for(instance: models.Model, field: str) -> bytes:
@@ -85,8 +126,14 @@ class Sealed(Generic[T]):
         return crypto.seal(self._keys(instance).data, text.encode(), aad_for(instance, self.name))
 
     def _open(self, instance: T, blob: bytes) -> str:
+        aad = aad_for(instance, self.name)
         try:
-            plain = crypto.unseal(self._keys(instance).data, blob, aad_for(instance, self.name))
+            try:
+                plain = crypto.unseal(self._keys(instance).data, blob, aad)
+            except DecryptionError:
+                if not forget_if_changed(instance.organisation_id):  # type: ignore[attr-defined]
+                    raise
+                plain = crypto.unseal(self._keys(instance).data, blob, aad)  # the new key
         except DecryptionError as exc:
             # Name the column and row (never the value) so an operator can find the damage.
             where = f"{instance._meta.label_lower}.{self.name} of {instance.uuid}"  # type: ignore[attr-defined]

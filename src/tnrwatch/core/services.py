@@ -97,6 +97,7 @@ def master_key_rotate(*, old_key: bytes, new_key: bytes) -> int:
             data_key = crypto.unwrap_key(old_key, bytes(org.wrapped_data_key))
             org.wrapped_data_key = crypto.wrap_key(new_key, data_key)
             org.save(update_fields=["wrapped_data_key"])
+            forget_wrapped_keys()  # so the audit write below does not see its old copy as stale
             audit_record(
                 organisation=org,
                 actor=None,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.errors import ApplicationError, DecryptionError
 from tnrwatch.core.models import Organisation, Role, User
+from tnrwatch.core.sealed import lock_current_key
 from tnrwatch.outbox.channels import (
     DeliveryError,
     Email,
@@ -57,6 +58,7 @@ def outbox_enqueue(
     message.envelope = envelope_dump(envelope)
     try:
         with transaction.atomic():
+            lock_current_key(organisation.pk)  # the envelope was sealed with a current key
             message.save(force_insert=True)
     except IntegrityError:  # the same key queued by a concurrent caller since the check
         return None

@@ -47,7 +47,8 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _aad(channel: ReportingChannel, field: str) -> bytes:
+def channel_aad(channel: ReportingChannel, field: str) -> bytes:
+    """Associated data of a value the channel seals with the data key (core.rotation too)."""
     return f"reportingchannel.{field}:{channel.uuid}".encode()
 
 
@@ -101,7 +102,7 @@ def channel_open(*, actor: User, slug: str) -> tuple[ReportingChannel, str]:
             codename_salt=secrets.token_bytes(keys.SALT_BYTES),
         )
         channel.signing_key_sealed = crypto.seal(
-            actor.organisation.keys.data, bytes(signing), _aad(channel, "signing_key")
+            actor.organisation.keys.data, bytes(signing), channel_aad(channel, "signing_key")
         )
         channel.save()
         KeyGrant.objects.create(
@@ -242,7 +243,7 @@ def report_proof(report: Report) -> str:
     seed = crypto.unseal(
         channel.organisation.keys.data,
         bytes(channel.signing_key_sealed),
-        _aad(channel, "signing_key"),
+        channel_aad(channel, "signing_key"),
     )
     proof = Proof(
         organisation=channel.organisation.name,
