@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from tnrwatch.alerts.deadlines import Due, deadlines_due
 from tnrwatch.alerts.models import Deadline, FocalPoint, Subscription
 from tnrwatch.cases import models as cm
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import Role, User
 
 UPCOMING_DAYS = 30
@@ -39,18 +39,13 @@ def writer_org_id(user: User) -> int:
     return org
 
 
-def _uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFoundError(f"No such {what}.") from exc
-
-
 def access_subscription(user: User, subscription_id: str | uuid.UUID) -> Subscription:
     """The user's own subscription, or (admins only) a focal point's."""
     found = (
         Subscription.objects.select_related("focal_point")
-        .filter(organisation_id=_org_id(user), uuid=_uuid(subscription_id, "alert"))
+        .filter(
+            organisation_id=_org_id(user), uuid=parse_record_id(subscription_id, "No such alert.")
+        )
         .first()
     )
     if found is None or (found.user_id is not None and found.user_id != user.pk):
@@ -70,7 +65,7 @@ def access_focal_point(user: User, focal_point_id: str | uuid.UUID) -> FocalPoin
     # Looked up before the role is checked, so another organisation's focal point answers
     # 404 to everyone, exactly like one that does not exist.
     found = FocalPoint.objects.filter(
-        organisation_id=_org_id(user), uuid=_uuid(focal_point_id, "focal point")
+        organisation_id=_org_id(user), uuid=parse_record_id(focal_point_id, "No such focal point.")
     ).first()
     if found is None:
         raise NotFoundError("No such focal point.")
@@ -89,7 +84,10 @@ def focal_points_of(user: User) -> list[FocalPoint]:
 def access_deadline(user: User, deadline_id: str | uuid.UUID) -> Deadline:
     found = (
         Deadline.objects.select_related("incident")
-        .filter(organisation_id=writer_org_id(user), uuid=_uuid(deadline_id, "deadline"))
+        .filter(
+            organisation_id=writer_org_id(user),
+            uuid=parse_record_id(deadline_id, "No such deadline."),
+        )
         .first()
     )
     if found is None:

@@ -34,28 +34,22 @@ from tnrwatch.alerts.selectors import (
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.cases.selectors import access_incident
 from tnrwatch.core.audit import audit_record
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
 
 # --- My alerts --------------------------------------------------------------------------
 
 
 def _list_page(request: HttpRequest, email_form: EmailForm, status: int = 200) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     context = {"subscriptions": subscriptions_of(user), "email_form": email_form}
     return render(request, "alerts/list.html", context, status=status)
 
 
 @member_required()
 def alert_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, EmailForm(initial={"email": _user(request).email}))
+    return _list_page(request, EmailForm(initial={"email": request_user(request).email}))
 
 
 @member_required()
@@ -64,7 +58,7 @@ def alert_email(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST)
     if form.is_valid():
         try:
-            svc.user_email_set(actor=_user(request), email=form.cleaned_data["email"])
+            svc.user_email_set(actor=request_user(request), email=form.cleaned_data["email"])
             messages.success(request, "Alerts and reminders will go to this address.")
             return redirect("alert-list")
         except InvalidInputError as exc:
@@ -98,7 +92,7 @@ def _save_rule(
 ) -> HttpResponse:
     form = RuleForm(request.POST)
     if form.is_valid():
-        user, data = _user(request), form.data_for_service()
+        user, data = request_user(request), form.data_for_service()
         try:
             if subscription is None:
                 subscription = svc.subscription_create(
@@ -130,7 +124,7 @@ def alert_new(request: HttpRequest) -> HttpResponse:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def alert_edit(request: HttpRequest, subscription_id: str) -> HttpResponse:
-    subscription = access_subscription(_user(request), subscription_id)
+    subscription = access_subscription(request_user(request), subscription_id)
     if request.method == "POST":
         return _save_rule(request, subscription, subscription.focal_point)
     form = RuleForm(initial=_rule_initial(subscription))
@@ -142,9 +136,9 @@ def alert_edit(request: HttpRequest, subscription_id: str) -> HttpResponse:
 @member_required()
 @require_POST
 def alert_delete(request: HttpRequest, subscription_id: str) -> HttpResponse:
-    subscription = access_subscription(_user(request), subscription_id)
+    subscription = access_subscription(request_user(request), subscription_id)
     point = subscription.focal_point
-    svc.subscription_delete(actor=_user(request), subscription=subscription)
+    svc.subscription_delete(actor=request_user(request), subscription=subscription)
     messages.success(request, "Alert deleted.")
     if point is not None:
         return redirect("focal-point-detail", focal_point_id=point.uuid)
@@ -156,7 +150,7 @@ def alert_delete(request: HttpRequest, subscription_id: str) -> HttpResponse:
 
 @member_required(write=True)
 def focal_point_list(request: HttpRequest) -> HttpResponse:
-    points = focal_points_of(_user(request))
+    points = focal_points_of(request_user(request))
     return render(request, "alerts/focal_points.html", {"points": points})
 
 
@@ -168,12 +162,12 @@ def _secret_page(request: HttpRequest, point: FocalPoint, secret: str) -> HttpRe
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def focal_point_new(request: HttpRequest) -> HttpResponse:
-    admin_org_id(_user(request))
+    admin_org_id(request_user(request))
     form = FocalPointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             point, secret = svc.focal_point_create(
-                actor=_user(request), data=form.data_for_service()
+                actor=request_user(request), data=form.data_for_service()
             )
             messages.success(request, "Focal point saved. Now add the alerts it receives.")
             if secret:
@@ -188,7 +182,7 @@ def focal_point_new(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def focal_point_detail(request: HttpRequest, focal_point_id: str) -> HttpResponse:
-    point = access_focal_point(_user(request), focal_point_id)
+    point = access_focal_point(request_user(request), focal_point_id)
     if request.method == "GET":
         initial = {
             "name": point.name,
@@ -201,7 +195,7 @@ def focal_point_detail(request: HttpRequest, focal_point_id: str) -> HttpRespons
     if form.is_valid():
         try:
             _, secret = svc.focal_point_update(
-                actor=_user(request), focal_point=point, data=form.data_for_service()
+                actor=request_user(request), focal_point=point, data=form.data_for_service()
             )
             messages.success(request, "Focal point saved.")
             if secret:
@@ -222,9 +216,9 @@ def _point_page(
 @member_required(write=True)
 @require_POST
 def focal_point_secret(request: HttpRequest, focal_point_id: str) -> HttpResponse:
-    point = access_focal_point(_user(request), focal_point_id)
+    point = access_focal_point(request_user(request), focal_point_id)
     try:
-        secret = svc.focal_point_secret_rotate(actor=_user(request), focal_point=point)
+        secret = svc.focal_point_secret_rotate(actor=request_user(request), focal_point=point)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("focal-point-detail", focal_point_id=point.uuid)
@@ -234,7 +228,7 @@ def focal_point_secret(request: HttpRequest, focal_point_id: str) -> HttpRespons
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def focal_point_subscription_new(request: HttpRequest, focal_point_id: str) -> HttpResponse:
-    point = access_focal_point(_user(request), focal_point_id)
+    point = access_focal_point(request_user(request), focal_point_id)
     if request.method == "POST":
         return _save_rule(request, None, point)
     return _rule_page(request, RuleForm(), subscription=None, focal_point=point)
@@ -245,7 +239,7 @@ def focal_point_subscription_new(request: HttpRequest, focal_point_id: str) -> H
 
 @member_required(write=True)
 def deadline_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     mine = request.GET.get("who") != "all"
     board = deadline_board(user, mine=mine, today=timezone.localdate())
     rows = board.overdue + board.upcoming
@@ -274,7 +268,7 @@ def _assignees(user: User) -> list[tuple[str, str]]:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def deadline_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     writer_org_id(user)
     if request.method == "GET":
         form = NewDeadlineForm(
@@ -299,7 +293,7 @@ def deadline_new(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def deadline_edit(request: HttpRequest, deadline_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     deadline = access_deadline(user, deadline_id)
     if request.method == "GET":
         initial = {
@@ -325,7 +319,7 @@ def deadline_edit(request: HttpRequest, deadline_id: str) -> HttpResponse:
 @member_required(write=True)
 @require_POST
 def deadline_done(request: HttpRequest, deadline_id: str) -> HttpResponse:
-    deadline = access_deadline(_user(request), deadline_id)
-    svc.deadline_done(actor=_user(request), deadline=deadline)
+    deadline = access_deadline(request_user(request), deadline_id)
+    svc.deadline_done(actor=request_user(request), deadline=deadline)
     messages.success(request, "Marked as done: no more reminders.")
     return redirect("deadline-list")

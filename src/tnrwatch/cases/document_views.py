@@ -22,14 +22,8 @@ from tnrwatch.core.attachments import (
     install_memory_only_uploads,
     prepare_attachment,
 )
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
-from tnrwatch.core.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @csrf_exempt  # the upload handler goes in first; _add below then checks the CSRF token
@@ -46,7 +40,7 @@ def incident_document_add_view(request: HttpRequest, incident_id: str) -> HttpRe
 
 @csrf_protect
 def _add(request: HttpRequest, incident_id: str, too_large: list[str]) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     incident = access_incident(user, incident_id)
     files = request.FILES.getlist("file")
     for name in too_large:
@@ -70,7 +64,7 @@ def _add(request: HttpRequest, incident_id: str, too_large: list[str]) -> HttpRe
 def incident_document_file(
     request: HttpRequest, incident_id: str, document_id: str, variant: str
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     incident = access_incident(user, incident_id)
     doc = access_incident_document(user, incident, document_id)
     clean = variant != "original"

@@ -4,7 +4,6 @@ copy, memory-only uploads) is the one the reporting channel uses: tnrwatch.core.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,7 +13,7 @@ from tnrwatch.cases import models as m
 from tnrwatch.core import crypto
 from tnrwatch.core.attachments import Attachment
 from tnrwatch.core.audit import audit_record
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import User
 from tnrwatch.core.sealed import aad_for, org_keys
 
@@ -57,10 +56,7 @@ def access_incident_document(
     user: User, incident: m.Incident, document_id: str
 ) -> m.IncidentDocument:
     """A document of an incident the caller may already see; 404 for anything else."""
-    try:
-        wanted = uuid.UUID(document_id)
-    except ValueError as exc:
-        raise NotFoundError("No such file.") from exc
+    wanted = parse_record_id(document_id, "No such file.")
     doc = m.IncidentDocument.objects.filter(incident=incident, uuid=wanted).first()
     if doc is None:
         raise NotFoundError("No such file.")

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from tnrwatch.cases import models as m
 from tnrwatch.cases.names import blind, query_alternatives
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import User
 from tnrwatch.core.sealed import org_keys
 
@@ -22,13 +22,6 @@ def _org_id(user: User) -> int:
     if not user.is_authenticated or user.organisation_id is None:
         raise NotFoundError("Not found.")
     return user.organisation_id
-
-
-def _parse_uuid(value: str | uuid.UUID) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFoundError("Not found.") from exc
 
 
 def incident_detail_queryset() -> QuerySet[m.Incident]:
@@ -49,7 +42,7 @@ def incident_detail_queryset() -> QuerySet[m.Incident]:
 def access_incident(user: User, incident_id: str | uuid.UUID) -> m.Incident:
     incident = (
         incident_detail_queryset()
-        .filter(organisation_id=_org_id(user), uuid=_parse_uuid(incident_id))
+        .filter(organisation_id=_org_id(user), uuid=parse_record_id(incident_id))
         .first()
     )
     if incident is None:
@@ -60,7 +53,7 @@ def access_incident(user: User, incident_id: str | uuid.UUID) -> m.Incident:
 def access_person(user: User, person_id: str | uuid.UUID) -> m.Person:
     person = (
         m.Person.objects.prefetch_related("names")
-        .filter(organisation_id=_org_id(user), uuid=_parse_uuid(person_id))
+        .filter(organisation_id=_org_id(user), uuid=parse_record_id(person_id))
         .first()
     )
     if person is None:

@@ -50,17 +50,12 @@ from tnrwatch.cases.services import (
     record_viewed,
 )
 from tnrwatch.core.audit import audit_record
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import User
 from tnrwatch.vocab.loader import vocabulary
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class FilterForm(Form):
@@ -98,7 +93,7 @@ class FilterForm(Form):
 
 @member_required()
 def incident_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     data = _search_data(request)
     form = FilterForm(data or None)
     rows: list[m.Incident] = []
@@ -189,7 +184,7 @@ def _search_data(request: HttpRequest) -> QueryDict:
 
 @member_required()
 def incident_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     incident = access_incident(user, incident_id)
     record_viewed(actor=user, record_type="incident", record=incident)
     context = {
@@ -221,7 +216,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def incident_edit(request: HttpRequest, incident_id: str) -> HttpResponse:
-    incident = access_incident(_user(request), incident_id)
+    incident = access_incident(request_user(request), incident_id)
     return _incident_form(request, incident)
 
 
@@ -238,7 +233,7 @@ def incident_form_page(
 ) -> HttpResponse:
     """The one incident form: new, edit, or new from another record (`initial` pre-fills it,
     `after_create` links the new incident back, in the same transaction)."""
-    user = _user(request)
+    user = request_user(request)
     assignees = _assignees(user)
     if request.method == "GET":
         head, parts = incident_initial(incident) if incident else (initial or ({}, {}))
@@ -300,7 +295,7 @@ def _hide_errors(*items: forms.Form | forms.BaseFormSet) -> None:  # type: ignor
 
 @member_required()
 def person_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     # Names come only by POST, never in the URL (see _search_data).
     query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
     error = ""
@@ -329,7 +324,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @member_required()
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     person = access_person(user, person_id)
     record_viewed(actor=user, record_type="person", record=person)
     context = {
@@ -345,7 +340,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     person = access_person(user, person_id)
     if request.method == "GET":
         head, names = person_initial(person)

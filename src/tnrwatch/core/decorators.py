@@ -23,6 +23,12 @@ from tnrwatch.core.models import User
 View = Callable[..., HttpResponse]
 
 
+def request_user(request: HttpRequest) -> User:
+    """The signed-in staff user of a view behind member_required (which has checked it)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def two_factor_passed(request: HttpRequest) -> bool:
     user = request.user
     assert isinstance(user, User)

@@ -1,5 +1,9 @@
 """Typed domain errors. Views and the API turn them into clear 4xx answers."""
 
+from __future__ import annotations
+
+import uuid
+
 
 class ApplicationError(Exception):
     """A request that cannot be carried out, with a message safe to show the user."""
@@ -37,3 +41,12 @@ class DecryptionError(ApplicationError):
 
 class MasterKeyError(ApplicationError):
     status = 500
+
+
+def parse_record_id(value: str | uuid.UUID, missing: str = "Not found.") -> uuid.UUID:
+    """The UUID of a record as a URL or request gave it; a malformed one is simply not found
+    (`missing`), like a record of another organisation, rather than a 400 that tells them apart."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFoundError(missing) from exc

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import Role, User
 from tnrwatch.core.sealed import org_keys
 from tnrwatch.outbox.channels import envelope_load, recipient
@@ -27,10 +27,7 @@ def _admin_org(user: User) -> int:
 
 def access_message(user: User, message_id: str | uuid.UUID) -> Message:
     org = _admin_org(user)
-    try:
-        wanted = message_id if isinstance(message_id, uuid.UUID) else uuid.UUID(str(message_id))
-    except ValueError as exc:
-        raise NotFoundError("No such delivery.") from exc
+    wanted = parse_record_id(message_id, "No such delivery.")
     message = Message.objects.filter(organisation_id=org, uuid=wanted).first()
     if message is None:
         raise NotFoundError("No such delivery.")

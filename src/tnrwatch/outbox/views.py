@@ -8,17 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
-from tnrwatch.core.models import User
 from tnrwatch.outbox.models import Status
 from tnrwatch.outbox.selectors import access_message, deliveries, delivery_counts
 from tnrwatch.outbox.services import outbox_retry
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @member_required(write=True)
@@ -26,7 +20,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
-    user = _user(request)
+    user = request_user(request)
     counts = delivery_counts(user)
     context = {
         "rows": deliveries(user, status),
@@ -39,9 +33,9 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_POST
 def delivery_retry(request: HttpRequest, message_id: str) -> HttpResponse:
-    message = access_message(_user(request), message_id)
+    message = access_message(request_user(request), message_id)
     try:
-        outbox_retry(actor=_user(request), message=message)
+        outbox_retry(actor=request_user(request), message=message)
         messages.success(request, "The delivery will be tried again in a moment.")
     except ApplicationError as exc:
         messages.error(request, exc.message)

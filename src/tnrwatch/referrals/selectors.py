@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from tnrwatch.alerts.deadlines import Due
 from tnrwatch.cases import models as cm
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import Role, User
 from tnrwatch.referrals.models import ProtectionBody, Referral
 
@@ -21,13 +21,6 @@ def _org_id(user: User) -> int:
     if not user.is_authenticated or user.organisation_id is None:
         raise NotFoundError("Not found.")
     return user.organisation_id
-
-
-def _uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFoundError(f"No such {what}.") from exc
 
 
 def admin_org_id(user: User) -> int:
@@ -51,7 +44,7 @@ def active_bodies_for(user: User) -> list[ProtectionBody]:
 
 def access_protection_body(user: User, body_id: str | uuid.UUID) -> ProtectionBody:
     found = ProtectionBody.objects.filter(
-        organisation_id=_org_id(user), uuid=_uuid(body_id, "protection body")
+        organisation_id=_org_id(user), uuid=parse_record_id(body_id, "No such protection body.")
     ).first()
     if found is None:
         raise NotFoundError("No such protection body.")
@@ -63,7 +56,9 @@ def access_referral(user: User, referral_id: str | uuid.UUID) -> Referral:
     """Any member of the organisation may open it; what they see depends on the role."""
     found = (
         Referral.objects.select_related("incident", "body", "organisation", "sent_by")
-        .filter(organisation_id=_org_id(user), uuid=_uuid(referral_id, "referral"))
+        .filter(
+            organisation_id=_org_id(user), uuid=parse_record_id(referral_id, "No such referral.")
+        )
         .first()
     )
     if found is None:

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tnrwatch.alerts.forms import place
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.cases.selectors import access_incident
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError, NotFoundError
-from tnrwatch.core.models import User
 from tnrwatch.referrals import services as svc
 from tnrwatch.referrals.forms import BodyForm, OutcomeForm, ReferralForm
 from tnrwatch.referrals.models import ProtectionBody, Referral
@@ -29,19 +28,13 @@ from tnrwatch.referrals.selectors import (
     protection_bodies_of,
 )
 
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 # --- Protection bodies (admins) ---------------------------------------------------------
 
 
 @member_required()
 @require_http_methods(["GET", "POST"])
 def body_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     admin_org_id(user)
     form = BodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +62,7 @@ def _body_initial(body: ProtectionBody) -> dict[str, object]:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def body_edit(request: HttpRequest, body_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     body = access_protection_body(user, body_id)
     form = BodyForm(request.POST or None, initial=_body_initial(body))
     if request.method == "POST" and form.is_valid():
@@ -89,7 +82,7 @@ def body_edit(request: HttpRequest, body_id: str) -> HttpResponse:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, incident_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     incident = access_incident(user, incident_id)
     bodies = active_bodies_for(user)
     form = ReferralForm(request.POST or None, bodies=bodies)
@@ -128,7 +121,7 @@ def _outcome_initial(referral: Referral) -> dict[str, object]:
 @member_required()
 @require_http_methods(["GET", "POST"])
 def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = access_referral(user, referral_id)
     if request.method == "POST":
         form = OutcomeForm(request.POST)
@@ -151,7 +144,7 @@ def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
 @member_required(write=True)
 @require_POST
 def referral_acknowledged(request: HttpRequest, referral_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = access_referral(user, referral_id)
     svc.referral_acknowledge(referral=referral, actor=user)
     messages.success(request, "Recorded as acknowledged.")
@@ -161,7 +154,7 @@ def referral_acknowledged(request: HttpRequest, referral_id: str) -> HttpRespons
 @member_required(write=True)
 @require_POST
 def referral_revoke(request: HttpRequest, referral_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = access_referral(user, referral_id)
     try:
         svc.referral_revoke_link(actor=user, referral=referral)

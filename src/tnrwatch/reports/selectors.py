@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import User
 from tnrwatch.reports import keys
 from tnrwatch.reports.models import Report, ReportFile, ReportingChannel, ReportStatus
@@ -31,10 +31,7 @@ def _readers_org(user: User) -> int:
 
 def access_report(user: User, report_id: str | uuid.UUID) -> Report:
     org = _readers_org(user)
-    try:
-        wanted = report_id if isinstance(report_id, uuid.UUID) else uuid.UUID(str(report_id))
-    except ValueError as exc:
-        raise NotFoundError("No such report.") from exc
+    wanted = parse_record_id(report_id, "No such report.")
     report = (
         Report.objects.select_related("channel", "incident")
         .filter(organisation_id=org, uuid=wanted)
@@ -46,10 +43,7 @@ def access_report(user: User, report_id: str | uuid.UUID) -> Report:
 
 
 def access_report_file(report: Report, file_id: str) -> ReportFile:
-    try:
-        wanted = uuid.UUID(file_id)
-    except ValueError as exc:
-        raise NotFoundError("No such file.") from exc
+    wanted = parse_record_id(file_id, "No such file.")
     found = ReportFile.objects.filter(report=report, uuid=wanted).first()
     if found is None:
         raise NotFoundError("No such file.")

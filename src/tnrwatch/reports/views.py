@@ -18,7 +18,7 @@ from tnrwatch.cases import models as cm
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.cases.views import incident_form_page
 from tnrwatch.core.attachments import attachment_download
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError, DecryptionError
 from tnrwatch.core.models import Role, User
 from tnrwatch.reports import keys
@@ -47,15 +47,10 @@ from tnrwatch.reports.vault import vault_drop, vault_get, vault_put
 VAULT_NAME = "reports"
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _unlocked_key(request: HttpRequest) -> bytes | None:
     """The channel's private key if this browser session unlocked it, and it still fits."""
     key = vault_get(request, VAULT_NAME)
-    channel = channel_of(_user(request))
+    channel = channel_of(request_user(request))
     if key is None or channel is None or keys.reporter_public_key(key) != bytes(channel.public_key):
         return None
     return key
@@ -63,7 +58,7 @@ def _unlocked_key(request: HttpRequest) -> bytes | None:
 
 @member_required(write=True)
 def report_inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     channel = channel_of(user)
     key = _unlocked_key(request)
     if channel is None or key is None:
@@ -86,7 +81,7 @@ def report_inbox(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_setup(request: HttpRequest) -> HttpResponse:
     """Passphrase, channel, access for members, retention: whatever this member can do next."""
-    user = _user(request)
+    user = request_user(request)
     channel = channel_of(user)
     member_key = MemberKey.objects.filter(user=user).first()
     context: dict[str, Any] = {"channel": channel, "member_key": member_key}
@@ -135,7 +130,9 @@ def report_passphrase(request: HttpRequest) -> HttpResponse:
     form = NewPassphraseForm(request.POST)
     if form.is_valid():
         try:
-            svc.member_key_create(user=_user(request), passphrase=form.cleaned_data["passphrase"])
+            svc.member_key_create(
+                user=request_user(request), passphrase=form.cleaned_data["passphrase"]
+            )
             messages.success(request, "Your reporting passphrase is set.")
         except InvalidInputError as exc:
             messages.error(request, exc.errors["passphrase"][0])
@@ -154,7 +151,9 @@ def report_channel_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, "The public address may hold letters, digits and hyphens only.")
         return redirect("report-setup")
     try:
-        channel, recovery = svc.channel_open(actor=_user(request), slug=form.cleaned_data["slug"])
+        channel, recovery = svc.channel_open(
+            actor=request_user(request), slug=form.cleaned_data["slug"]
+        )
     except InvalidInputError as exc:
         messages.error(request, exc.errors["slug"][0])
         return redirect("report-setup")
@@ -174,7 +173,7 @@ def report_unlock(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             key = svc.channel_unlock(
-                user=_user(request), passphrase=form.cleaned_data["passphrase"]
+                user=request_user(request), passphrase=form.cleaned_data["passphrase"]
             )
         except DecryptionError:
             form.add_error("passphrase", "That passphrase is not right.")
@@ -196,7 +195,7 @@ def report_recover(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             key = svc.channel_recover(
-                actor=_user(request), recovery_text=form.cleaned_data["recovery_key"]
+                actor=request_user(request), recovery_text=form.cleaned_data["recovery_key"]
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
@@ -218,7 +217,7 @@ def report_lock(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_POST
 def report_grant(request: HttpRequest, user_id: str) -> HttpResponse:
-    admin = _user(request)
+    admin = request_user(request)
     key = _unlocked_key(request)
     wanted = _uuid_or_none(user_id)
     member = (
@@ -253,7 +252,7 @@ def report_retention(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             svc.channel_settings_update(
-                actor=_user(request), retention_days=form.cleaned_data["retention_days"]
+                actor=request_user(request), retention_days=form.cleaned_data["retention_days"]
             )
             messages.success(request, "Retention saved.")
         except ApplicationError as exc:
@@ -264,7 +263,7 @@ def report_retention(request: HttpRequest) -> HttpResponse:
 
 
 def _opened(request: HttpRequest, report_id: str) -> tuple[Report, bytes] | None:
-    report = access_report(_user(request), report_id)
+    report = access_report(request_user(request), report_id)
     key = _unlocked_key(request)
     return (report, key) if key is not None else None
 
@@ -276,7 +275,7 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
         return redirect("report-unlock")
     report, key = opened
     view = report_open(report, key)
-    svc.report_viewed(actor=_user(request), report=report)
+    svc.report_viewed(actor=request_user(request), report=report)
     return _detail_page(request, view, ReplyForm())
 
 
@@ -296,10 +295,12 @@ def _detail_page(
 @member_required(write=True)
 @require_POST
 def report_status(request: HttpRequest, report_id: str) -> HttpResponse:
-    report = access_report(_user(request), report_id)
+    report = access_report(request_user(request), report_id)
     form = StatusForm(request.POST)
     if form.is_valid():
-        svc.report_mark(actor=_user(request), report=report, status=form.cleaned_data["status"])
+        svc.report_mark(
+            actor=request_user(request), report=report, status=form.cleaned_data["status"]
+        )
         messages.success(request, f"Marked as {report.get_status_display().lower()}.")
     return redirect("report-detail", report_id=report.uuid)
 
@@ -313,7 +314,7 @@ def report_reply_view(request: HttpRequest, report_id: str) -> HttpResponse:
     report, key = opened
     form = ReplyForm(request.POST)
     if form.is_valid():
-        svc.report_reply(actor=_user(request), report=report, text=form.cleaned_data["text"])
+        svc.report_reply(actor=request_user(request), report=report, text=form.cleaned_data["text"])
         messages.success(
             request, "Sent. The reporter sees it when they come back with their codename."
         )
@@ -329,7 +330,7 @@ def report_file(request: HttpRequest, report_id: str, file_id: str, variant: str
     report, key = opened
     found = access_report_file(report, file_id)
     name, media_type, data = report_file_open(found, key, clean=variant != "original")
-    svc.report_file_viewed(actor=_user(request), report=report, variant=variant)
+    svc.report_file_viewed(actor=request_user(request), report=report, variant=variant)
     return attachment_download(data, media_type, name, clean=variant != "original")
 
 
@@ -342,7 +343,7 @@ def report_to_incident(request: HttpRequest, report_id: str) -> HttpResponse:
     report, key = opened
     if report.incident_id is not None:
         return redirect("incident-detail", incident_id=report.incident.uuid)  # type: ignore[union-attr]
-    user = _user(request)
+    user = request_user(request)
 
     def link_back(incident: cm.Incident) -> None:
         svc.report_link_incident(actor=user, report=report, incident=incident)

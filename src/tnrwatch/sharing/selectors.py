@@ -17,19 +17,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tnrwatch.cases import models as cm
 from tnrwatch.cases.selectors import incident_detail_queryset
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
+from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import Organisation, Role, User
 from tnrwatch.sharing.models import Agreement, AgreementStatus, Share, ShareLevel, ShareReader
 
 # One message for every refusal, so the answer never tells "revoked" from "never existed".
 NO_SUCH_INCIDENT = "No such incident."
-
-
-def parse_uuid(value: str | uuid.UUID) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFoundError("Not found.") from exc
 
 
 def member_org_id(user: User) -> int:
@@ -67,7 +60,7 @@ def access_agreement(user: User, agreement_id: str | uuid.UUID) -> Agreement:
     org = _admin_org_id(user)
     found = (
         Agreement.objects.select_related("proposer", "partner")
-        .filter(_of_org(org), uuid=parse_uuid(agreement_id))
+        .filter(_of_org(org), uuid=parse_record_id(agreement_id))
         .first()
     )
     if found is None:
@@ -132,7 +125,7 @@ def access_outgoing_share(user: User, incident: cm.Incident, share_id: str | uui
         .filter(
             incident=incident,
             owner_id=member_org_id(user),
-            uuid=parse_uuid(share_id),
+            uuid=parse_record_id(share_id),
             revoked_at__isnull=True,
         )
         .first()
@@ -191,7 +184,7 @@ def access_shared_incident(user: User, incident_id: str | uuid.UUID) -> SharedIn
     share = (
         _readable_by(user)
         .select_related("owner", "recipient")
-        .filter(incident__uuid=parse_uuid(incident_id))
+        .filter(incident__uuid=parse_record_id(incident_id))
         .first()
     )
     if share is None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tnrwatch.cases.selectors import access_incident
 from tnrwatch.cases.services import record_viewed
-from tnrwatch.core.decorators import member_required
+from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.models import User
 from tnrwatch.sharing.export import shared_incident_view
 from tnrwatch.sharing.forms import ProposeForm, ShareForm
@@ -45,18 +45,13 @@ from tnrwatch.sharing.services import (
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 # --- Agreements (admins) ----------------------------------------------------------------
 
 
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     agreements = agreement_list_for(user)  # admins only: 403 for case workers
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +80,7 @@ def _row(agreement: Agreement, user: User) -> dict[str, object]:
 @member_required(write=True)
 @require_POST
 def agreement_accept_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     agreement = access_agreement(user, request.POST.get("agreement", ""))
     try:
         agreement_accept(actor=user, agreement=agreement)
@@ -98,7 +93,7 @@ def agreement_accept_view(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_POST
 def agreement_end_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     agreement = access_agreement(user, request.POST.get("agreement", ""))
     assert user.organisation_id is not None
     try:
@@ -118,7 +113,7 @@ def agreement_end_view(request: HttpRequest) -> HttpResponse:
 @member_required(write=True)
 @require_http_methods(["GET", "POST"])
 def incident_share_view(request: HttpRequest, incident_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     incident = access_incident(user, incident_id)
     partners = active_partners(user)
     form = ShareForm(request.POST or None, partners=partners, people=partner_people(partners))
@@ -159,7 +154,7 @@ def incident_share_view(request: HttpRequest, incident_id: str) -> HttpResponse:
 @member_required(write=True)
 @require_POST
 def share_revoke_view(request: HttpRequest, incident_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     incident = access_incident(user, incident_id)
     share = access_outgoing_share(user, incident, request.POST.get("share", ""))
     try:
@@ -177,7 +172,7 @@ def share_revoke_view(request: HttpRequest, incident_id: str) -> HttpResponse:
 
 @member_required()
 def shared_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     page = _page_number(request.GET.get("page", ""))
     offset = (page - 1) * PAGE_SIZE
     rows = list(shared_incident_list_visible_to(user)[offset : offset + PAGE_SIZE + 1])
@@ -196,7 +191,7 @@ def _page_number(text: str) -> int:
 
 @member_required()
 def shared_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     shared = access_shared_incident(user, incident_id)
     shared_incident_viewed(actor=user, shared=shared, via="web")
     context = {"shared": shared, "incident": shared.incident, "view": shared_incident_view(shared)}
