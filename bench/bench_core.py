@@ -161,6 +161,7 @@ def run(args: argparse.Namespace, client: Any, api_headers: dict[str, str], org_
     from tnrwatch.cases.selectors import (
         IncidentFilters,
         access_incident,
+        incident_list_codes,
         incident_list_visible_to,
         record_history,
     )
@@ -195,9 +196,7 @@ def run(args: argparse.Namespace, client: Any, api_headers: dict[str, str], org_
     def orm_list() -> None:
         origin, tactic = pick_filter()
         filters = IncidentFilters(origin=origin, tactic=tactic)
-        for row in incident_list_visible_to(user, filters)[:51]:
-            list(row.origins.all())
-            list(row.tactics.all())
+        incident_list_codes(list(incident_list_visible_to(user, filters)[:51]))
 
     def orm_detail() -> None:
         incident = access_incident(user, rng.choice(uuids))

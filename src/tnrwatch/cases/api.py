@@ -36,9 +36,11 @@ from tnrwatch.cases.inputs import (
     TargetData,
 )
 from tnrwatch.cases.selectors import (
+    IncidentCodes,
     IncidentFilters,
     access_incident,
     access_person,
+    incident_list_codes,
     incident_list_visible_to,
     person_ids_matching,
     person_incidents,
@@ -416,13 +418,16 @@ def _title(incident: m.Incident, viewer: User) -> str:
 
 
 def _page(
-    qs: QuerySet[Any], paging: PageIn, render: Callable[[Any], dict[str, Any]]
+    qs: QuerySet[Any], paging: PageIn, render: Callable[[list[Any]], list[dict[str, Any]]]
 ) -> dict[str, Any]:
-    """One page, read with page_size + 1 rows to know if another follows: no COUNT(*)."""
+    """One page, read with page_size + 1 rows to know if another follows: no COUNT(*).
+
+    `render` gets the page's rows together, so that it can load what they share at once.
+    """
     start = (paging.page - 1) * paging.page_size
     rows = list(qs[start : start + paging.page_size + 1])
     return {
-        "items": [render(row) for row in rows[: paging.page_size]],
+        "items": render(rows[: paging.page_size]),
         "page": paging.page,
         "page_size": paging.page_size,
         "has_next": len(rows) > paging.page_size,
@@ -437,18 +442,23 @@ def incident_list(
     user = _caller(request)
     chosen = {k: v for k, v in filters.model_dump().items() if v is not None}
     qs = incident_list_visible_to(user, IncidentFilters(**chosen))
-    return _page(qs, paging, lambda incident: _incident_row(incident, user))
+    return _page(qs, paging, lambda rows: _incident_rows(rows, user))
 
 
-def _incident_row(i: m.Incident, viewer: User) -> dict[str, Any]:
+def _incident_rows(rows: list[m.Incident], viewer: User) -> list[dict[str, Any]]:
+    codes = incident_list_codes(rows)
+    return [_incident_row(i, viewer, codes[i.pk]) for i in rows]
+
+
+def _incident_row(i: m.Incident, viewer: User, codes: IncidentCodes) -> dict[str, Any]:
     return {
         "id": i.uuid,
         "title": _title(i, viewer),
         "start_date": i.start_date,
         "start_precision": i.start_precision,
         "host_country": i.host_country,
-        "origin_states": sorted(o.country for o in i.origins.all()),
-        "tactics": sorted(t.tactic for t in i.tactics.all()),
+        "origin_states": codes.origins,
+        "tactics": codes.tactics,
         "status": i.status,
         "verification": i.verification,
         "tlp": i.tlp,
@@ -516,7 +526,7 @@ def person_list(
     qs = person_list_visible_to(user).order_by("-id")
     if filters.q.strip():
         qs = qs.filter(pk__in=person_ids_matching(user, filters.q))
-    return _page(qs, paging, lambda p: person_view(p, user))
+    return _page(qs, paging, lambda rows: [person_view(p, user) for p in rows])
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["persons"])

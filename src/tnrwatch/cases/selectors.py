@@ -126,7 +126,38 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
                 m.IncidentTarget.objects.filter(incident=OuterRef("pk"), person_id__in=person_ids)
             )
         )
-    return qs.order_by(*order).prefetch_related("origins", "tactics")
+    return qs.order_by(*order)
+
+
+@dataclass(frozen=True)
+class IncidentCodes:
+    """What a list row shows of an incident's parts: its origin states and tactics."""
+
+    origins: list[str]
+    tactics: list[str]
+
+
+def incident_list_codes(incidents: list[m.Incident]) -> dict[int, IncidentCodes]:
+    """The origin states and tactics of a page of incidents, by incident id, sorted.
+
+    Two queries of plain values instead of prefetch_related: building some 150 child model
+    objects took about 40% of an API list request (bench/README.md).
+    """
+    ids = [incident.pk for incident in incidents]
+    found: dict[int, IncidentCodes] = {pk: IncidentCodes([], []) for pk in ids}
+    for pk, country in (
+        m.IncidentOrigin.objects.filter(incident_id__in=ids)
+        .order_by("country")
+        .values_list("incident_id", "country")
+    ):
+        found[pk].origins.append(country)
+    for pk, tactic in (
+        m.IncidentTactic.objects.filter(incident_id__in=ids)
+        .order_by("tactic")
+        .values_list("incident_id", "tactic")
+    ):
+        found[pk].tactics.append(tactic)
+    return found
 
 
 def _date_range(column: str, filters: IncidentFilters) -> dict[str, date]:

@@ -34,9 +34,11 @@ from tnrwatch.cases.forms import (
 )
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.cases.selectors import (
+    IncidentCodes,
     IncidentFilters,
     access_incident,
     access_person,
+    incident_list_codes,
     incident_list_visible_to,
     person_incidents,
     person_list_visible_to,
@@ -111,7 +113,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             _audit_list(user, rows)
     context = {
         "form": form,
-        "rows": [_list_row(incident, user) for incident in rows],
+        "rows": _list_rows(rows, user),
         "page": page,
         "has_next": has_next,
         "tactics": vocabulary("tactics"),
@@ -140,16 +142,21 @@ class ListRow:
     tlp_label: str
 
 
-def _list_row(incident: m.Incident, viewer: User) -> ListRow:
+def _list_rows(incidents: list[m.Incident], viewer: User) -> list[ListRow]:
+    codes = incident_list_codes(incidents)
+    return [_list_row(incident, viewer, codes[incident.pk]) for incident in incidents]
+
+
+def _list_row(incident: m.Incident, viewer: User, codes: IncidentCodes) -> ListRow:
     title = incident.title if viewer.sees_identities else f"Incident {str(incident.uuid)[:8]}"
     tactics = vocabulary("tactics")
     return ListRow(
         url=reverse("incident-detail", args=[incident.uuid]),
         start_date=incident.start_date,
         title=title,
-        origins=", ".join(o.country for o in incident.origins.all()),
+        origins=", ".join(codes.origins),
         host_country=incident.host_country,
-        tactics=[tactics.label(t.tactic) for t in incident.tactics.all()],
+        tactics=[tactics.label(code) for code in codes.tactics],
         status=incident.get_status_display(),
         verification=incident.verification,
         tlp=incident.tlp,
