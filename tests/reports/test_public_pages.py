@@ -243,3 +243,38 @@ def test_an_unknown_channel_or_language_is_404(open_channel: OpenChannel) -> Non
 def test_the_published_keys_page_gives_the_verification_key(open_channel: OpenChannel) -> None:
     text = Client().get(f"/r/{open_channel.channel.slug}/key/").content.decode()
     assert proof_b64(bytes(open_channel.channel.verify_key)) in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "says"),
+    [
+        ("ru", 21, "через 21 день."),
+        ("ru", 22, "через 22 дня."),
+        ("ru", 90, "через 90 дней."),
+        ("ar", 2, "بعد 2 يومين."),
+        ("ar", 7, "بعد 7 أيام."),
+        ("ar", 90, "بعد 90 يومًا."),
+        ("fr", 1, "au bout de 1 jour."),
+        ("en", 1, "destroyed after 1 day."),
+        ("en", 90, "destroyed after 90 days."),
+    ],
+)
+def test_the_retention_period_is_said_with_the_right_plural(
+    open_channel: OpenChannel, lang: str, days: int, says: str
+) -> None:
+    channel = open_channel.channel
+    channel.retention_days = days
+    channel.save(update_fields=["retention_days"])
+    page = Client().get(f"/r/{channel.slug}/{lang}/").content.decode()
+    assert says in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [("ru", "Не более 5 файлов,"), ("ar", "إلى 5 ملفات،")],  # noqa: RUF001 (Cyrillic)
+)
+def test_the_file_limit_is_said_with_the_right_plural(
+    open_channel: OpenChannel, lang: str, says: str
+) -> None:
+    page = Client().get(f"/r/{open_channel.channel.slug}/{lang}/new/").content.decode()
+    assert says in page
