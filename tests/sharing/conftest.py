@@ -18,6 +18,7 @@ from tnrwatch.sharing.services import agreement_accept, agreement_propose, incid
 
 from ..cases.factories import incident_data
 from ..conftest import PASSWORD, Personas
+from ..outbox.receivers import mailbox  # noqa: F401  (a fixture: the real SMTP server)
 
 TITLE = "Red Notice against a Uyghur poet in Istanbul"  # the factory's title
 

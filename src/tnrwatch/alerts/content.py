@@ -17,20 +17,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import pycountry
-from django.conf import settings
 from django.urls import reverse
 
 from tnrwatch.alerts.models import Subscription
 from tnrwatch.alerts.urgency import Urgency
 from tnrwatch.cases import models as cm
 from tnrwatch.cases.export import incident_snapshot
+from tnrwatch.outbox.services import site_link
 from tnrwatch.vocab.loader import vocabulary
 
 RED_TITLE = "[withheld: TLP:RED]"
-
-
-def site_link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def incident_link(incident: cm.Incident) -> str:

@@ -18,14 +18,13 @@ from tnrwatch.alerts.matching import (
     envelopes_for,
     incident_for_alerts,
     may_receive,
-    message_key,
     rule_matches,
     urgency_of,
 )
 from tnrwatch.alerts.models import DigestItem, Subscription
 from tnrwatch.cases import models as cm
 from tnrwatch.core.audit import audit_record
-from tnrwatch.outbox.services import outbox_enqueue
+from tnrwatch.outbox.services import message_key, outbox_enqueue
 
 
 def digests_send(*, today: dt.date | None = None) -> int:

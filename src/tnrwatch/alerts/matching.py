@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,17 +22,9 @@ from tnrwatch.alerts.urgency import Urgency, incident_urgency
 from tnrwatch.cases import models as cm
 from tnrwatch.core.audit import audit_record
 from tnrwatch.outbox.channels import Email, Envelope, Webhook
-from tnrwatch.outbox.services import outbox_enqueue
+from tnrwatch.outbox.services import message_key, outbox_enqueue
 
 logger = logging.getLogger(__name__)
-
-# Idempotency keys are UUIDs derived from what the message is about, so that matching the
-# same saved version twice queues one message.
-KEY_NAMESPACE = uuid.UUID("5c3f1f7e-2a52-4d55-9a43-0f6f7a1e8b21")
-
-
-def message_key(*parts: object) -> str:
-    return str(uuid.uuid5(KEY_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
 def on_incident_saved(sender: object, *, incident_id: int, **kwargs: Any) -> None:

@@ -15,14 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tnrwatch.alerts.content import RED_TITLE, site_link
+from tnrwatch.alerts.content import RED_TITLE
 from tnrwatch.alerts.deadlines import Due, deadlines_due
-from tnrwatch.alerts.matching import message_key
 from tnrwatch.cases import models as cm
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.models import Organisation, User
 from tnrwatch.outbox.channels import Email
-from tnrwatch.outbox.services import outbox_enqueue
+from tnrwatch.outbox.services import message_key, outbox_enqueue, site_link
 
 
 def reminder_stage(due_on: dt.date, today: dt.date) -> str | None:

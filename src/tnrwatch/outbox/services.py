@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,20 @@ from tnrwatch.outbox.channels.webhook import send_webhook
 from tnrwatch.outbox.models import Message, Status
 
 logger = logging.getLogger(__name__)
+
+
+# Idempotency keys are UUIDs derived from what the message is about, so that queuing a
+# message for the same event twice (a retried task, a matched version seen again) queues one.
+KEY_NAMESPACE = uuid.UUID("5c3f1f7e-2a52-4d55-9a43-0f6f7a1e8b21")
+
+
+def message_key(*parts: object) -> str:
+    return str(uuid.uuid5(KEY_NAMESPACE, ":".join(str(p) for p in parts)))
+
+
+def site_link(path: str) -> str:
+    """An absolute link for a message: SITE_URL and a path of the staff site."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def outbox_enqueue(

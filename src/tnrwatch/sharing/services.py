@@ -15,12 +15,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tnrwatch.cases import models as cm
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from tnrwatch.core.models import Organisation, Role, User
+from tnrwatch.outbox.channels import Email
+from tnrwatch.outbox.services import message_key, outbox_enqueue, site_link
 from tnrwatch.sharing.models import Agreement, AgreementStatus, Share, ShareLevel, ShareReader
 from tnrwatch.sharing.selectors import SharedIncident, active_agreement, targets_without_consent
 
@@ -267,8 +270,11 @@ def _share_create(
                 )
             share.save()
             ShareReader.objects.bulk_create(ShareReader(share=share, user=u) for u in readers)
-            named = {"readers": [str(u.uuid) for u in readers]}
-            _audit_share(share, actor, "incident.share", named)
+            detail = {
+                "readers": [str(u.uuid) for u in readers],
+                "notified": _notify_partner(share, readers),
+            }
+            _audit_share(share, actor, "incident.share", detail)
     except IntegrityError as exc:  # one_live_share_per_partner
         raise SharingError(
             f"This incident is already shared with {partner.name}. Revoke that share first to "
@@ -276,6 +282,41 @@ def _share_create(
             field="partner",
         ) from exc
     return share
+
+
+def _notify_partner(share: Share, readers: list[User]) -> int:
+    """E-mail the partner's people that an incident is there for them to read: who shared
+    it, at what level, and a link behind their login; nothing of the incident itself.
+
+    The named readers of a share for named people; otherwise the partner's admins and case
+    workers. A counted-only share has nothing to read, so no one is told. Returns how many
+    messages were queued (in the outbox, inside this transaction).
+    """
+    if share.level == ShareLevel.COUNTED:
+        return 0
+    people = readers or User.objects.filter(
+        organisation=share.recipient, is_active=True, role__in=[Role.ADMIN, Role.CASE_WORKER]
+    )
+    owner, level = share.owner.name, ShareLevel(share.level).label.lower()
+    link = site_link(reverse("shared-detail", args=[share.incident.uuid]))
+    queued = 0
+    for person in people:
+        if not person.email:
+            continue
+        envelope = Email(
+            to=(person.email,),
+            subject=f"[TNR Watch] {owner} shared an incident with you",
+            body=(
+                f"{owner} shared an incident with {share.recipient.name} ({level}).\n\n"
+                f"Open it (login required): {link}\n\n"
+                "Nothing of the incident is in this e-mail. The share lasts until "
+                f"{owner} revokes it or your organisations end their agreement."
+            ),
+        )
+        key = message_key("share", share.uuid, person.pk)
+        if outbox_enqueue(organisation=share.recipient, key=key, kind="share", envelope=envelope):
+            queued += 1
+    return queued
 
 
 def share_revoke(*, actor: User, share: Share) -> Share:
