@@ -8,6 +8,9 @@
   pseudonym and target group. Mail leaves the system, so even for those who may see more,
   nothing else identifying goes into it (no narrative, place, names or sources), and a
   TLP:RED incident's title stays out of it too: the link opens the rest.
+- A partner's user, of an incident shared with their organisation, gets the coded facts,
+  who shared it and a link to the shared view; no title or targets, whatever the share's
+  level (the view applies it). A partner's focal points get nothing of it.
 - Subject lines carry coded facts only: they show on lock screens and in mail previews.
 """
 
@@ -64,9 +67,22 @@ def internal_facts(incident: cm.Incident, urgency: Urgency, *, identities: bool)
     }
 
 
+def partner_facts(incident: cm.Incident, urgency: Urgency) -> dict[str, Any]:
+    """For a partner's user, of an incident shared with them: the coded facts, who shared
+    it, and a link to the shared view, where the share's level and their role decide the
+    rest. Mail leaves the system, and a share may be pseudonymised: no title, no targets."""
+    return {
+        **coded_facts(incident, urgency),
+        "link": site_link(reverse("shared-detail", args=[incident.uuid])),
+        "shared_by": incident.organisation.name,
+    }
+
+
 def facts_for(
     subscription: Subscription, incident: cm.Incident, urgency: Urgency
 ) -> dict[str, Any]:
+    if subscription.organisation_id != incident.organisation_id:
+        return partner_facts(incident, urgency)
     if subscription.user is None:
         return coded_facts(incident, urgency)
     return internal_facts(incident, urgency, identities=subscription.user.sees_identities)
@@ -91,6 +107,8 @@ def subject_line(facts: dict[str, Any], labels: list[str]) -> str:
 
 def facts_text(facts: dict[str, Any], labels: list[str]) -> str:
     lines = []
+    if "shared_by" in facts:
+        lines.append(f"Shared with you by: {facts['shared_by']}")
     if "title" in facts:
         lines.append(f"Title: {facts['title']}")
     lines += [

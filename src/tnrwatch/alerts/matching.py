@@ -23,6 +23,7 @@ from tnrwatch.cases import models as cm
 from tnrwatch.core.audit import audit_record
 from tnrwatch.outbox.channels import Email, Envelope, Webhook
 from tnrwatch.outbox.services import message_key, outbox_enqueue
+from tnrwatch.sharing.selectors import incident_readable_by, incident_shared_with
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,10 @@ def rule_matches(subscription: Subscription, incident: cm.Incident) -> bool:
 
 def may_receive(subscription: Subscription, incident: cm.Incident) -> bool:
     """Whether this subscriber may hear of this incident at all, and can be reached."""
-    if not subscription.active or subscription.organisation_id != incident.organisation_id:
+    if not subscription.active:
         return False
+    if subscription.organisation_id != incident.organisation_id:
+        return _partner_may_receive(subscription, incident)
     if subscription.user is not None:
         user = subscription.user
         return (
@@ -91,6 +94,18 @@ def may_receive(subscription: Subscription, incident: cm.Incident) -> bool:
     return point.active and incident.tlp != cm.Tlp.RED and bool(point.email or point.webhook_url)
 
 
+def _partner_may_receive(subscription: Subscription, incident: cm.Incident) -> bool:
+    """A partner's user hears of a shared incident while they may open it (the share is
+    live, names them or their whole organisation, and is not counted only). A partner's
+    focal points never do: passing a shared record on to an authority is for its owner."""
+    user = subscription.user
+    if user is None or not user.is_active or not user.email:
+        return False
+    return user.organisation_id == subscription.organisation_id and incident_readable_by(
+        user, incident
+    )
+
+
 @dataclass
 class MatchResult:
     urgency: Urgency = field(default_factory=Urgency)
@@ -98,18 +113,27 @@ class MatchResult:
     digest: list[Subscription] = field(default_factory=list)
 
 
-def alerts_match(*, incident_id: int, today: dt.date | None = None) -> MatchResult:
+def alerts_match(
+    *, incident_id: int, today: dt.date | None = None, only_organisation: int | None = None
+) -> MatchResult:
     """Alert the subscribers whose rules match the incident: urgent ones at once (unless
-    they were already alerted for the same reasons), the others in their next digest."""
+    they were already alerted for the same reasons), the others in their next digest.
+
+    The owner's rules and those of partners the incident is shared with; `only_organisation`
+    limits it to one of them (a partner, when the incident was just shared with it).
+    """
     incident = incident_for_alerts(incident_id)
     if incident is None:
         return MatchResult()
     result = MatchResult(urgency=urgency_of(incident, today or timezone.localdate()))
+    organisations = {incident.organisation_id, *incident_shared_with(incident)}
+    if only_organisation is not None:
+        organisations &= {only_organisation}
     subscriptions = [
         s
         for s in Subscription.objects.filter(
-            organisation_id=incident.organisation_id, active=True
-        ).select_related("user", "focal_point")
+            organisation_id__in=organisations, active=True
+        ).select_related("user", "focal_point", "organisation")
         if rule_matches(s, incident) and may_receive(s, incident)
     ]
     with transaction.atomic():
@@ -157,7 +181,7 @@ def _send_urgent(subscription: Subscription, incident: cm.Incident, urgency: Urg
         [
             f"An incident matching your alert rule is urgent: {', '.join(labels)}.",
             facts_text(facts, labels),
-            footer(subscription, incident.organisation.name),
+            footer(subscription, subscription.organisation.name),
         ]
     )
     envelopes = envelopes_for(
@@ -165,7 +189,7 @@ def _send_urgent(subscription: Subscription, incident: cm.Incident, urgency: Urg
     )
     for envelope in envelopes:
         outbox_enqueue(
-            organisation=incident.organisation,
+            organisation=subscription.organisation,  # the subscriber's outbox
             key=message_key(
                 "urgent", subscription.uuid, incident.uuid, incident.version, envelope.channel
             ),

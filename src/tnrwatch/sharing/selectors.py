@@ -160,6 +160,17 @@ def _readable_by(user: User) -> QuerySet[Share]:
     )
 
 
+def incident_readable_by(user: User, incident: cm.Incident) -> bool:
+    """Whether a partner's user may open this incident now, by the rules of _readable_by."""
+    return _readable_by(user).filter(incident=incident).exists()
+
+
+def incident_shared_with(incident: cm.Incident) -> set[int]:
+    """The organisations that may open the incident as a record through a live share."""
+    live = _live().filter(incident=incident).exclude(level=ShareLevel.COUNTED)
+    return set(live.values_list("recipient_id", flat=True))
+
+
 def shared_incident_list_visible_to(user: User) -> QuerySet[Share]:
     """The records shared with the user's organisation that the user may open, newest first."""
     return (

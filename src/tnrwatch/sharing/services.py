@@ -10,6 +10,7 @@ lock their rows in the same order and cannot deadlock.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,8 @@ from tnrwatch.outbox.channels import Email
 from tnrwatch.outbox.services import message_key, outbox_enqueue, site_link
 from tnrwatch.sharing.models import Agreement, AgreementStatus, Share, ShareLevel, ShareReader
 from tnrwatch.sharing.selectors import SharedIncident, active_agreement, targets_without_consent
+
+logger = logging.getLogger(__name__)
 
 
 class SharingError(ApplicationError):
@@ -275,6 +278,7 @@ def _share_create(
                 "notified": _notify_partner(share, readers),
             }
             _audit_share(share, actor, "incident.share", detail)
+            transaction.on_commit(lambda: _match_partner_rules(share))
     except IntegrityError as exc:  # one_live_share_per_partner
         raise SharingError(
             f"This incident is already shared with {partner.name}. Revoke that share first to "
@@ -282,6 +286,17 @@ def _share_create(
             field="partner",
         ) from exc
     return share
+
+
+def _match_partner_rules(share: Share) -> None:
+    """The partner's alert rules see the incident now shared with it (alerts.matching);
+    after the commit, and like any matching a failure is logged, never raised."""
+    from tnrwatch.alerts.matching import alerts_match  # alerts reads sharing's selectors
+
+    try:
+        alerts_match(incident_id=share.incident_id, only_organisation=share.recipient_id)
+    except Exception:
+        logger.exception("sharing: alert matching failed for share row %s", share.pk)
 
 
 def _notify_partner(share: Share, readers: list[User]) -> int:
