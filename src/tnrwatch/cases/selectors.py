@@ -81,8 +81,7 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
     With an origin state or a tactic chosen, the incidents are read through that child
     table's (organisation, code, start date, incident) index, which holds them already
     newest first: a page reads its 50 rows and stops, however many incidents match. The
-    other child filters are EXISTS subqueries. See
-    bench/README.md for the measurements behind this.
+    other child filters are EXISTS subqueries. bench/README.md has the measurements.
     """
     org = _org_id(user)
     qs = m.Incident.objects.filter(organisation_id=org)

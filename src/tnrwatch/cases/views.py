@@ -116,7 +116,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "rows": _list_rows(rows, user),
         "page": page,
         "has_next": has_next,
-        "tactics": vocabulary("tactics"),
     }
     template = (
         "cases/_incident_rows.html"
