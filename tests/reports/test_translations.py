@@ -61,7 +61,8 @@ class Entry:
 
     @property
     def from_reports(self) -> bool:
-        return any(ref.startswith(("reports/", "core/attachments.py")) for ref in self.references)
+        prefixes = ("reports/", "core/attachments/")
+        return any(ref.startswith(prefixes) for ref in self.references)
 
     @property
     def placeholders(self) -> set[str]:
@@ -158,7 +159,7 @@ _LITERAL = re.compile(r"""\s*u?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\s*,?""")
 
 def _python_strings() -> Iterator[str]:
     # The upload pipeline the reporting pages use lives in core; its messages reach reporters.
-    for path in [*REPORTS.rglob("*.py"), PACKAGE / "core" / "attachments.py"]:
+    for path in [*REPORTS.rglob("*.py"), *(PACKAGE / "core" / "attachments").rglob("*.py")]:
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
