@@ -205,7 +205,7 @@ def run(args: argparse.Namespace, client: Any, api_headers: dict[str, str], org_
     def raw_list() -> None:
         origin, tactic = pick_filter()
         with connection.cursor() as cur:
-            cur.execute(RAW_LIST, [org_id, origin, org_id, org_id, tactic])
+            cur.execute(RAW_LIST, [org_id, origin, org_id, tactic])
             ids = [r[0] for r in cur.fetchall()]
             if ids:
                 marks = ",".join(["%s"] * len(ids))
@@ -307,8 +307,7 @@ RAW_LIST = """
 SELECT i.id, i.uuid, i.title_sealed, i.start_date, i.host_country, i.status, i.verification, i.tlp
 FROM cases_incidentorigin o JOIN cases_incident i ON i.id = o.incident_id
 WHERE o.organisation_id = %s AND o.country = %s AND i.organisation_id = %s
-  AND EXISTS (SELECT 1 FROM cases_incidenttactic t
-              WHERE t.organisation_id = %s AND t.incident_id = i.id AND t.tactic = %s)
+  AND EXISTS (SELECT 1 FROM cases_incidenttactic t WHERE t.incident_id = i.id AND t.tactic = %s)
 ORDER BY o.start_date DESC, o.incident_id DESC
 LIMIT 51
 """

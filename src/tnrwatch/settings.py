@@ -108,6 +108,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A filtered incident page reads about 1,500 index entries and stops after 51 rows. For
+    # rarer filters PostgreSQL chose to start two parallel workers for it: 13-15 ms instead
+    # of 1-2 ms serially, at 1M incidents (bench/README.md). Ten times the default setup
+    # cost keeps such short queries serial; scans large enough to gain still go parallel.
+    # Behind a pooler that drops startup options, set it on the database instead:
+    # ALTER DATABASE ... SET parallel_setup_cost = 10000 (docs/deployment.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c parallel_setup_cost={envint('PG_PARALLEL_SETUP_COST', 10000)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

@@ -104,14 +104,14 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
         )
         order = (f"-{related}__start_date", f"-{related}__incident_id")
     for lookup in lookups:
-        _, value, model, column = lookup
+        related, value, model, column = lookup
         if value and lookup is not driver:
+            # An origin or tactic is probed by its unique (incident, code) index alone, an
+            # index-only read (the rows are the incident's, so of its organisation); the
+            # target group by (organisation, group, incident), which also serves it alone.
+            scope = {"organisation_id": org} if related == "targets" else {}
             qs = qs.filter(
-                Exists(
-                    model.objects.filter(
-                        organisation_id=org, incident=OuterRef("pk"), **{column: value}
-                    )
-                )
+                Exists(model.objects.filter(incident=OuterRef("pk"), **scope, **{column: value}))
             )
     if filters.host:
         qs = qs.filter(host_country=filters.host.upper())
