@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import logging
 import socket
 import threading
 import time
@@ -23,6 +24,10 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from pytest_django.fixtures import Settings
 
 from tnrwatch.outbox.signing import KEY_HEADER, SIGNATURE_HEADER, signature_valid
+
+# aiosmtpd logs every SMTP exchange at INFO from its own thread, which can outlive a test's
+# captured output ("--- Logging error ---" in the run's log); its warnings still show.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class MailBox:
