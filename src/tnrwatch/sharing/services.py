@@ -273,11 +273,11 @@ def _share_create(
                 )
             share.save()
             ShareReader.objects.bulk_create(ShareReader(share=share, user=u) for u in readers)
-            detail = {
-                "readers": [str(u.uuid) for u in readers],
-                "notified": _notify_partner(share, readers),
-            }
+            told = _people_to_tell(share, readers)
+            detail = {"readers": [str(u.uuid) for u in readers], "notified": len(told)}
+            # After the audit events, which lock both organisations in order (_audit_both).
             _audit_share(share, actor, "incident.share", detail)
+            _notify_partner(share, told)
             transaction.on_commit(lambda: _match_partner_rules(share))
     except IntegrityError as exc:  # one_live_share_per_partner
         raise SharingError(
@@ -299,25 +299,24 @@ def _match_partner_rules(share: Share) -> None:
         logger.exception("sharing: alert matching failed for share row %s", share.pk)
 
 
-def _notify_partner(share: Share, readers: list[User]) -> int:
-    """E-mail the partner's people that an incident is there for them to read: who shared
-    it, at what level, and a link behind their login; nothing of the incident itself.
-
-    The named readers of a share for named people; otherwise the partner's admins and case
-    workers. A counted-only share has nothing to read, so no one is told. Returns how many
-    messages were queued (in the outbox, inside this transaction).
-    """
+def _people_to_tell(share: Share, readers: list[User]) -> list[User]:
+    """Who hears of a share: its named readers, or else the partner's admins and case
+    workers; only those with an address. A counted-only share has nothing to read."""
     if share.level == ShareLevel.COUNTED:
-        return 0
+        return []
     people = readers or User.objects.filter(
         organisation=share.recipient, is_active=True, role__in=[Role.ADMIN, Role.CASE_WORKER]
     )
+    return [person for person in people if person.email]
+
+
+def _notify_partner(share: Share, people: list[User]) -> None:
+    """E-mail them that an incident is there for them to read: who shared it, at what level,
+    and a link behind their login; nothing of the incident itself (through the outbox,
+    inside this transaction)."""
     owner, level = share.owner.name, ShareLevel(share.level).label.lower()
     link = site_link(reverse("shared-detail", args=[share.incident.uuid]))
-    queued = 0
     for person in people:
-        if not person.email:
-            continue
         envelope = Email(
             to=(person.email,),
             subject=f"[TNR Watch] {owner} shared an incident with you",
@@ -329,9 +328,7 @@ def _notify_partner(share: Share, readers: list[User]) -> int:
             ),
         )
         key = message_key("share", share.uuid, person.pk)
-        if outbox_enqueue(organisation=share.recipient, key=key, kind="share", envelope=envelope):
-            queued += 1
-    return queued
+        outbox_enqueue(organisation=share.recipient, key=key, kind="share", envelope=envelope)
 
 
 def share_revoke(*, actor: User, share: Share) -> Share:
