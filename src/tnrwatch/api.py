@@ -26,6 +26,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.security import HttpBearer
 
+from tnrwatch.alerts.api import router as alerts_router
 from tnrwatch.cases.api import router as cases_router
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import ApiToken, User
@@ -147,6 +148,7 @@ api = TnrApi(
 api.add_router("", cases_router)
 api.add_router("", vocab_router)
 api.add_router("", sharing_router)
+api.add_router("", alerts_router)
 
 
 def _field_path(loc: Sequence[Any]) -> str:

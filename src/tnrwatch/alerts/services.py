@@ -327,3 +327,16 @@ def deadline_done(*, actor: User, deadline: Deadline) -> Deadline:
         deadline.save(update_fields=["done_at"])
         _audit(actor, "deadline.done", "deadline", deadline.uuid)
     return deadline
+
+
+def deadline_titles_viewed(*, actor: User, incident_ids: list[uuid.UUID]) -> None:
+    """Titles are identifying: a list of deadlines showing them is a view of every incident
+    on it, audited like the incident list (the page and the API both call this)."""
+    if incident_ids and actor.organisation is not None:
+        audit_record(
+            organisation=actor.organisation,
+            actor=actor,
+            action="incident.list",
+            record_type="incident",
+            detail={"records": sorted({str(i) for i in incident_ids})},
+        )

@@ -33,7 +33,6 @@ from tnrwatch.alerts.selectors import (
 )
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.cases.selectors import access_incident
-from tnrwatch.core.audit import audit_record
 from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import User
@@ -243,21 +242,11 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("who") != "all"
     board = deadline_board(user, mine=mine, today=timezone.localdate())
     rows = board.overdue + board.upcoming
-    _audit_titles(user, [r.incident_uuid for r in rows if r.incident_uuid is not None])
+    svc.deadline_titles_viewed(
+        actor=user, incident_ids=[r.incident_uuid for r in rows if r.incident_uuid is not None]
+    )
     context = {"board": board, "mine": mine, "today": timezone.localdate()}
     return render(request, "alerts/deadlines.html", context)
-
-
-def _audit_titles(user: User, records: list[Any]) -> None:
-    """Titles are identifying: a list of them is a view of every record on it."""
-    if records and user.organisation is not None:
-        audit_record(
-            organisation=user.organisation,
-            actor=user,
-            action="incident.list",
-            record_type="incident",
-            detail={"records": sorted({str(r) for r in records})},
-        )
 
 
 def _assignees(user: User) -> list[tuple[str, str]]:

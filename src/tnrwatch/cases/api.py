@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import AuthenticationError
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -48,6 +47,7 @@ from tnrwatch.cases.selectors import (
     record_history,
 )
 from tnrwatch.cases.services import incident_create, incident_update, person_create, record_viewed
+from tnrwatch.core.decorators import api_user
 from tnrwatch.core.models import User
 from tnrwatch.vocab.loader import vocabulary
 
@@ -404,13 +404,6 @@ class PersonPageOut(Schema):
     has_next: bool
 
 
-def _caller(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User):  # the API's bearer auth guards every handler here
-        raise AuthenticationError()
-    return user
-
-
 def _title(incident: m.Incident, viewer: User) -> str:
     # The rule of cases.export.incident_view, for list rows that do not load every part; a
     # withheld title is not even decrypted.
@@ -439,7 +432,7 @@ def incident_list(
     request: HttpRequest, filters: Query[IncidentFiltersIn], paging: Query[PageIn]
 ) -> dict[str, Any]:
     """Incidents of your organisation, newest first, filtered like the web list."""
-    user = _caller(request)
+    user = api_user(request)
     chosen = {k: v for k, v in filters.model_dump().items() if v is not None}
     qs = incident_list_visible_to(user, IncidentFilters(**chosen))
     return _page(qs, paging, lambda rows: _incident_rows(rows, user))
@@ -470,14 +463,14 @@ def _incident_row(i: m.Incident, viewer: User, codes: IncidentCodes) -> dict[str
 @router.post("/incidents", response={201: IncidentOut}, tags=["incidents"])
 def incident_post(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
     """Record a new incident (case workers and admins)."""
-    user = _caller(request)
+    user = api_user(request)
     incident = incident_create(actor=user, data=_incident_data(payload))
     return Status(201, incident_view(access_incident(user, incident.uuid), user))
 
 
 @router.get("/incidents/{incident_id}", response=IncidentOut, tags=["incidents"])
 def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
-    user = _caller(request)
+    user = api_user(request)
     incident = access_incident(user, incident_id)
     record_viewed(actor=user, record_type="incident", record=incident)
     return incident_view(incident, user)
@@ -486,7 +479,7 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
 @router.put("/incidents/{incident_id}", response=IncidentOut, tags=["incidents"])
 def incident_put(request: HttpRequest, incident_id: UUID, payload: IncidentIn) -> dict[str, Any]:
     """Replace the incident with the body; the former state stays in its history."""
-    user = _caller(request)
+    user = api_user(request)
     incident = access_incident(user, incident_id)
     incident_update(actor=user, incident=incident, data=_incident_data(payload))
     return incident_view(access_incident(user, incident_id), user)
@@ -495,7 +488,7 @@ def incident_put(request: HttpRequest, incident_id: UUID, payload: IncidentIn) -
 @router.get("/incidents/{incident_id}/history", response=list[VersionOut], tags=["incidents"])
 def incident_history(request: HttpRequest, incident_id: UUID) -> list[dict[str, Any]]:
     """Every saved version: who, when, which fields changed (names, never values)."""
-    user = _caller(request)
+    user = api_user(request)
     incident = access_incident(user, incident_id)
     return [
         {
@@ -511,7 +504,7 @@ def incident_history(request: HttpRequest, incident_id: UUID) -> list[dict[str, 
 
 @router.get("/incidents/{incident_id}/sources", response=list[SourceOut], tags=["incidents"])
 def incident_sources(request: HttpRequest, incident_id: UUID) -> list[dict[str, Any]]:
-    user = _caller(request)
+    user = api_user(request)
     incident = access_incident(user, incident_id)
     record_viewed(actor=user, record_type="incident", record=incident)
     sources: list[dict[str, Any]] = incident_view(incident, user)["sources"]
@@ -522,7 +515,7 @@ def incident_sources(request: HttpRequest, incident_id: UUID) -> list[dict[str, 
 def person_list(
     request: HttpRequest, filters: Query[PersonFiltersIn], paging: Query[PageIn]
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = api_user(request)
     qs = person_list_visible_to(user).order_by("-id")
     if filters.q.strip():
         qs = qs.filter(pk__in=person_ids_matching(user, filters.q))
@@ -531,7 +524,7 @@ def person_list(
 
 @router.post("/persons", response={201: PersonOut}, tags=["persons"])
 def person_post(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
-    user = _caller(request)
+    user = api_user(request)
     try:
         person = person_create(actor=user, data=_person_data(payload))
     except InvalidInputError as exc:
@@ -545,7 +538,7 @@ def person_post(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any
 @router.get("/persons/{person_id}", response=PersonDetailOut, tags=["persons"])
 def person_detail(request: HttpRequest, person_id: UUID) -> dict[str, Any]:
     """A person, with every incident they appear in, whatever their role (relatives too)."""
-    user = _caller(request)
+    user = api_user(request)
     person = access_person(user, person_id)
     record_viewed(actor=user, record_type="person", record=person)
     incidents = [

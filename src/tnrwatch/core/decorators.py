@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from ninja.errors import AuthenticationError
 
 from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, StaleKeyError
 from tnrwatch.core.models import User
@@ -27,6 +28,15 @@ def request_user(request: HttpRequest) -> User:
     """The signed-in staff user of a view behind member_required (which has checked it)."""
     assert isinstance(request.user, User)
     return request.user
+
+
+def api_user(request: HttpRequest) -> User:
+    """The caller of an API operation: the API's bearer authentication guards every one, so
+    a request without a user here is refused like one without a token (401)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AuthenticationError()
+    return user
 
 
 def two_factor_passed(request: HttpRequest) -> bool:

@@ -15,10 +15,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import AuthenticationError
 
 from tnrwatch.cases.api import ActorOut, MechanismOut, PageIn, ResponseOut
-from tnrwatch.core.models import User
+from tnrwatch.core.decorators import api_user
 from tnrwatch.sharing.export import shared_incident_view
 from tnrwatch.sharing.models import Share
 from tnrwatch.sharing.selectors import (
@@ -112,13 +111,6 @@ class SharedPageOut(Schema):
     counted: list[CountedOut]
 
 
-def _caller(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User):  # the API's bearer auth guards every handler here
-        raise AuthenticationError()
-    return user
-
-
 def _summary(share: Share) -> dict[str, Any]:
     # Coded columns only: a list row opens no sealed field, whatever the level.
     i = share.incident
@@ -141,7 +133,7 @@ def _summary(share: Share) -> dict[str, Any]:
 def shared_incident_list(request: HttpRequest, paging: Query[PageIn]) -> dict[str, Any]:
     """Incidents partners shared with your organisation that you may open, newest first, and
     how many of each partner's incidents count in your statistics."""
-    user = _caller(request)
+    user = api_user(request)
     start = (paging.page - 1) * paging.page_size
     rows = list(shared_incident_list_visible_to(user)[start : start + paging.page_size + 1])
     return {
@@ -156,7 +148,7 @@ def shared_incident_list(request: HttpRequest, paging: Query[PageIn]) -> dict[st
 @router.get("/shared/incidents/{incident_id}", response=SharedIncidentOut)
 def shared_incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
     """One shared incident, read-only, as its owner keeps it now."""
-    user = _caller(request)
+    user = api_user(request)
     shared = access_shared_incident(user, incident_id)
     shared_incident_viewed(actor=user, shared=shared, via="api")
     return shared_incident_view(shared)
