@@ -30,6 +30,7 @@ from tnrwatch.alerts.api import router as alerts_router
 from tnrwatch.cases.api import router as cases_router
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import ApiToken, User
+from tnrwatch.referrals.api import router as referrals_router
 from tnrwatch.sharing.api import router as sharing_router
 from tnrwatch.vocab.api import router as vocab_router
 
@@ -149,6 +150,7 @@ api.add_router("", cases_router)
 api.add_router("", vocab_router)
 api.add_router("", sharing_router)
 api.add_router("", alerts_router)
+api.add_router("", referrals_router)
 
 
 def _field_path(loc: Sequence[Any]) -> str:

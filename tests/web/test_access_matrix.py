@@ -151,6 +151,7 @@ API: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     "api/v1/shared/incidents": ("list", (200, 200, 200, 200)),
     "api/v1/shared/incidents/<incident_id>": ("record", (404, 404, 404, 404)),
     "api/v1/deadlines": ("list", (200, 200, 403, 403)),
+    "api/v1/incidents/<incident_id>/referrals": ("record", (200, 200, 200, 200)),
 }
 
 
