@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from anyascii import anyascii
 
@@ -97,6 +98,11 @@ def blind(index_key: bytes, key: str) -> str:
     # hashlib's blake2b gives the same digest as libsodium's (both are RFC 7693 with a
     # key) and skips PyNaCl's per-call wrapping, which dominated bulk loading.
     return hashlib.blake2b(key.encode(), key=index_key, digest_size=8).hexdigest()
+
+
+def name_digests(index_key: bytes, names: Iterable[str]) -> set[str]:
+    """The blind index of a person's names: what NameToken rows hold, and all they hold."""
+    return {blind(index_key, key) for name in names for key in name_keys(name)}
 
 
 def query_alternatives(query: str) -> list[list[set[str]]]:

@@ -18,7 +18,7 @@ from tnrwatch.cases.inputs import (
     incident_validate,
     person_validate,
 )
-from tnrwatch.cases.names import blind, name_keys
+from tnrwatch.cases.names import name_digests
 from tnrwatch.cases.signals import send_incident_saved
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
@@ -261,7 +261,7 @@ def _person_apply(person: m.Person, data: PersonData) -> None:
 def _index_names(person: m.Person, names: list[str]) -> None:
     index_key = org_keys(person.organisation_id).index
     m.NameToken.objects.filter(person=person).delete()
-    digests = {blind(index_key, key) for name in names for key in name_keys(name)}
+    digests = name_digests(index_key, names)
     m.NameToken.objects.bulk_create(
         m.NameToken(organisation_id=person.organisation_id, person=person, digest=d)
         for d in sorted(digests)

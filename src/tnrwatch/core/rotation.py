@@ -31,7 +31,7 @@ from django.apps import apps
 from django.db import models, transaction
 
 from tnrwatch.cases import models as cm
-from tnrwatch.cases.names import blind, name_keys
+from tnrwatch.cases.names import name_digests
 from tnrwatch.core import crypto
 from tnrwatch.core.audit import audit_record
 from tnrwatch.core.errors import DecryptionError
@@ -167,7 +167,7 @@ def _reindex_names(org_id: int, keys: crypto.OrgKeys) -> int:
         for name in names.only("pk", "uuid", "person_id", "value_sealed"):
             blob = bytes(name.value_sealed or b"")
             value = crypto.unseal(keys.data, blob, aad_for(name, "value")) if blob else b""
-            digests[name.person_id] |= {blind(keys.index, k) for k in name_keys(value.decode())}
+            digests[name.person_id] |= name_digests(keys.index, [value.decode()])
         cm.NameToken.objects.filter(organisation_id=org_id, person_id__in=ids).delete()
         tokens = cm.NameToken.objects.bulk_create(
             cm.NameToken(organisation_id=org_id, person_id=person_id, digest=d)

@@ -33,7 +33,7 @@ from django.utils import timezone
 from tnrwatch.cases import models as m
 from tnrwatch.cases.export import incident_snapshot, person_snapshot
 from tnrwatch.cases.inputs import IncidentData, PersonData
-from tnrwatch.cases.names import blind, name_keys
+from tnrwatch.cases.names import name_digests
 from tnrwatch.cases.services import verification_derive
 from tnrwatch.core import crypto
 from tnrwatch.core.audit import audit_record
@@ -379,7 +379,7 @@ def _person(org_id: int, data: PersonData) -> tuple[m.Person, list[m.PersonName]
 
 def _digests(data: PersonData, keys: crypto.OrgKeys) -> list[str]:
     """The blind index of the person's names, as cases.services builds it."""
-    return sorted({blind(keys.index, key) for n in data.names for key in name_keys(n.value)})
+    return sorted(name_digests(keys.index, [n.value for n in data.names]))
 
 
 def _parts(incident: m.Incident, data: IncidentData) -> dict[str, list[Any]]:
