@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from tnrwatch.alerts.selectors import DueRow, deadline_board
-from tnrwatch.alerts.services import deadline_titles_viewed
+from tnrwatch.alerts.services import deadline_board_viewed
 from tnrwatch.core.decorators import api_user
 
 router = Router(tags=["deadlines"])
@@ -50,10 +50,7 @@ def deadline_list(request: HttpRequest, filters: Query[DeadlineFiltersIn]) -> di
     user = api_user(request)
     today = timezone.localdate()
     board = deadline_board(user, mine=filters.mine, today=today)
-    rows = board.overdue + board.upcoming
-    deadline_titles_viewed(
-        actor=user, incident_ids=[r.incident_uuid for r in rows if r.incident_uuid is not None]
-    )
+    deadline_board_viewed(actor=user, board=board)
     return {
         "overdue": [_row(r, today) for r in board.overdue],
         "upcoming": [_row(r, today) for r in board.upcoming],

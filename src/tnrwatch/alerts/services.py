@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tnrwatch.alerts.models import Deadline, FocalPoint, Subscription
+from tnrwatch.alerts.selectors import DeadlineBoard
 from tnrwatch.cases import models as cm
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.core.audit import audit_record
@@ -329,14 +330,15 @@ def deadline_done(*, actor: User, deadline: Deadline) -> Deadline:
     return deadline
 
 
-def deadline_titles_viewed(*, actor: User, incident_ids: list[uuid.UUID]) -> None:
-    """Titles are identifying: a list of deadlines showing them is a view of every incident
+def deadline_board_viewed(*, actor: User, board: DeadlineBoard) -> None:
+    """Titles are identifying: a board of deadlines showing them is a view of every incident
     on it, audited like the incident list (the page and the API both call this)."""
-    if incident_ids and actor.organisation is not None:
+    shown = {str(r.incident_uuid) for r in board.overdue + board.upcoming if r.incident_uuid}
+    if shown and actor.organisation is not None:
         audit_record(
             organisation=actor.organisation,
             actor=actor,
             action="incident.list",
             record_type="incident",
-            detail={"records": sorted({str(i) for i in incident_ids})},
+            detail={"records": sorted(shown)},
         )

@@ -241,10 +241,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     mine = request.GET.get("who") != "all"
     board = deadline_board(user, mine=mine, today=timezone.localdate())
-    rows = board.overdue + board.upcoming
-    svc.deadline_titles_viewed(
-        actor=user, incident_ids=[r.incident_uuid for r in rows if r.incident_uuid is not None]
-    )
+    svc.deadline_board_viewed(actor=user, board=board)
     context = {"board": board, "mine": mine, "today": timezone.localdate()}
     return render(request, "alerts/deadlines.html", context)
 

@@ -410,7 +410,7 @@ def _title(incident: m.Incident, viewer: User) -> str:
     return incident.title if viewer.sees_identities else WITHHELD
 
 
-def _page(
+def page_of(
     qs: QuerySet[Any], paging: PageIn, render: Callable[[list[Any]], list[dict[str, Any]]]
 ) -> dict[str, Any]:
     """One page, read with page_size + 1 rows to know if another follows: no COUNT(*).
@@ -435,7 +435,7 @@ def incident_list(
     user = api_user(request)
     chosen = {k: v for k, v in filters.model_dump().items() if v is not None}
     qs = incident_list_visible_to(user, IncidentFilters(**chosen))
-    return _page(qs, paging, lambda rows: _incident_rows(rows, user))
+    return page_of(qs, paging, lambda rows: _incident_rows(rows, user))
 
 
 def _incident_rows(rows: list[m.Incident], viewer: User) -> list[dict[str, Any]]:
@@ -519,7 +519,7 @@ def person_list(
     qs = person_list_visible_to(user).order_by("-id")
     if filters.q.strip():
         qs = qs.filter(pk__in=person_ids_matching(user, filters.q))
-    return _page(qs, paging, lambda rows: [person_view(p, user) for p in rows])
+    return page_of(qs, paging, lambda rows: [person_view(p, user) for p in rows])
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["persons"])

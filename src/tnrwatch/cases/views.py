@@ -55,7 +55,7 @@ from tnrwatch.core.audit import audit_record
 from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import User
-from tnrwatch.vocab.loader import vocabulary
+from tnrwatch.vocab.loader import Vocabulary, vocabulary
 
 PAGE_SIZE = 50
 
@@ -142,13 +142,14 @@ class ListRow:
 
 
 def _list_rows(incidents: list[m.Incident], viewer: User) -> list[ListRow]:
-    codes = incident_list_codes(incidents)
-    return [_list_row(incident, viewer, codes[incident.pk]) for incident in incidents]
+    codes, tactics = incident_list_codes(incidents), vocabulary("tactics")
+    return [_list_row(incident, viewer, codes[incident.pk], tactics) for incident in incidents]
 
 
-def _list_row(incident: m.Incident, viewer: User, codes: IncidentCodes) -> ListRow:
+def _list_row(
+    incident: m.Incident, viewer: User, codes: IncidentCodes, tactics: Vocabulary
+) -> ListRow:
     title = incident.title if viewer.sees_identities else f"Incident {str(incident.uuid)[:8]}"
-    tactics = vocabulary("tactics")
     return ListRow(
         url=reverse("incident-detail", args=[incident.uuid]),
         start_date=incident.start_date,

@@ -16,7 +16,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from tnrwatch.cases.api import ActorOut, MechanismOut, PageIn, ResponseOut
+from tnrwatch.cases.api import ActorOut, MechanismOut, PageIn, ResponseOut, page_of
 from tnrwatch.core.decorators import api_user
 from tnrwatch.sharing.export import shared_incident_view
 from tnrwatch.sharing.models import Share
@@ -134,13 +134,9 @@ def shared_incident_list(request: HttpRequest, paging: Query[PageIn]) -> dict[st
     """Incidents partners shared with your organisation that you may open, newest first, and
     how many of each partner's incidents count in your statistics."""
     user = api_user(request)
-    start = (paging.page - 1) * paging.page_size
-    rows = list(shared_incident_list_visible_to(user)[start : start + paging.page_size + 1])
+    shares = shared_incident_list_visible_to(user)
     return {
-        "items": [_summary(s) for s in rows[: paging.page_size]],
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "has_next": len(rows) > paging.page_size,
+        **page_of(shares, paging, lambda rows: [_summary(s) for s in rows]),
         "counted": [asdict(c) for c in counted_summary_for(user)],
     }
 
