@@ -8,12 +8,13 @@ from tnrwatch.alerts.services import DeadlineData, deadline_create
 from tnrwatch.core.models import AuditEvent, User
 from tnrwatch.core.services import api_token_create
 
+from ..api.conftest import bearer
 from ..conftest import Personas
 from .helpers import NOT_URGENT, days, incident
 
 
 def _client(user: User) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_create(user=user)}"})
+    return Client(headers=bearer(api_token_create(user=user)))
 
 
 def _deadline(personas: Personas, when: int, assignee: User) -> str:

@@ -11,12 +11,13 @@ from tnrwatch.core.models import User
 from tnrwatch.core.services import api_token_create
 from tnrwatch.referrals.services import OutcomeData, referral_record_outcome, referral_send
 
+from ..api.conftest import bearer
 from ..conftest import Personas
 from .conftest import Bodies, consenting_incident
 
 
 def _get(user: User, path: str) -> Any:
-    return Client(headers={"Authorization": f"Bearer {api_token_create(user=user)}"}).get(path)
+    return Client(headers=bearer(api_token_create(user=user))).get(path)
 
 
 def test_every_role_sees_the_referral_and_only_case_workers_its_outcome(
