@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 import pytest
@@ -178,3 +179,20 @@ def test_the_retention_job_runs_daily_from_the_worker(open_channel: OpenChannel)
     assert not Report.objects.exists()
     waiting = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").get()
     assert waiting.run_after.date() == dt.date.today() + dt.timedelta(days=1)
+
+
+def test_a_signature_spelled_another_way_in_base64_is_refused(open_channel: OpenChannel) -> None:
+    """The hypothesis test above found it: the character before "==" carries four unused
+    bits, so sixteen spellings decode to the same signature; only the proof's own passes."""
+    text = _submit(open_channel).proof
+    line = next(x for x in text.split("\n") if x.startswith("signature: "))
+    assert line.endswith("==")
+    last = B64.index(line[-3])
+    alias = next(c for c in B64 if B64.index(c) >> 4 == last >> 4 and B64.index(c) != last)
+    assert base64.b64decode(line[-8:-3] + alias + "==") == base64.b64decode(line[-8:])
+    changed = text.replace(line, line[:-3] + alias + "==")
+    with pytest.raises(ProofError):
+        proof_verify(changed, proof_b64(bytes(open_channel.channel.verify_key)))
+
+
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

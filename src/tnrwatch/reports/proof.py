@@ -74,12 +74,22 @@ def proof_verify(text: str, published_key: str | None = None) -> Proof:
         raise ProofError("The proof was not signed with the published key you gave.")
     proof = Proof(*values)
     try:
-        VerifyKey(base64.b64decode(key_text, validate=True)).verify(
-            proof.message(), base64.b64decode(signature_line.removeprefix("signature: "))
+        VerifyKey(_canonical_b64(key_text)).verify(
+            proof.message(), _canonical_b64(signature_line.removeprefix("signature: "))
         )
     except (ValueError, nacl.exceptions.BadSignatureError, nacl.exceptions.CryptoError) as exc:
         raise ProofError("The signature does not match: the proof was altered.") from exc
     return proof
+
+
+def _canonical_b64(text: str) -> bytes:
+    """Base64 exactly as the proof writes it. The last character of a padded value carries
+    unused bits, so several spellings decode alike: accepting them would let a changed
+    byte of the proof pass."""
+    raw = base64.b64decode(text, validate=True)
+    if base64.b64encode(raw).decode() != text:
+        raise ValueError("not canonical base64")
+    return raw
 
 
 def _fields(lines: list[str]) -> list[str]:
