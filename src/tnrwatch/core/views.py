@@ -86,8 +86,9 @@ def _try_login(request: HttpRequest, username: str, password: str) -> str | None
 def _qr_data_uri(device: TOTPDevice, user: User) -> str:
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     uri = f"otpauth://totp/TNR%20Watch:{user.username}?secret={secret}&issuer=TNR%20Watch"
-    svg = segno.make(uri, error="m").svg_inline(scale=4)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # An SVG shown through <img> must declare its namespace, or the browser shows nothing
+    # (svg_inline leaves it out, being meant for markup pasted into HTML).
+    return segno.make(uri, error="m").svg_data_uri(scale=4, svgns=True)
 
 
 @require_http_methods(["GET", "POST"])
