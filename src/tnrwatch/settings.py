@@ -115,9 +115,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # cost keeps such short queries serial; scans large enough to gain still go parallel.
     # Behind a pooler that drops startup options, set it on the database instead:
     # ALTER DATABASE ... SET parallel_setup_cost = 10000 (docs/deployment.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c parallel_setup_cost={envint('PG_PARALLEL_SETUP_COST', 10000)}"
-    )
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options["options"] = f"-c parallel_setup_cost={envint('PG_PARALLEL_SETUP_COST', 10000)}"
+    # A pool of open connections per process (psycopg_pool through Django): opening one per
+    # request cost 12-17 ms (bench/README.md). As large as waitress's threads
+    # (cli.waitress_options), so a request never waits for another's connection. Django
+    # refuses a pool with persistent connections, hence CONN_MAX_AGE 0: a request hands its
+    # connection back to the pool. TNRWATCH_PG_POOL=0 for an external pooler (PgBouncer).
+    if envbool("PG_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        pg_options["pool"] = {
+            "min_size": envint("PG_POOL_MIN", 2),
+            "max_size": envint("PG_POOL_MAX", 8),
+            "timeout": envint("PG_POOL_TIMEOUT", 10),  # seconds to wait for a free connection
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

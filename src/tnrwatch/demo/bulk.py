@@ -108,7 +108,7 @@ def _load_in_parallel(
 ) -> None:
     # Forked workers start from this process's state: close its database connections so
     # that no two processes share one; each worker opens its own.
-    connections.close_all()
+    _close_connections()
     context = multiprocessing.get_context("fork")
     done: Synchronized[int] = context.Value("q", 0)
     errors = context.SimpleQueue()
@@ -150,7 +150,17 @@ def _worker(
     except Exception as exc:  # reported to the parent, which fails the load with it
         errors.put(f"{type(exc).__name__}: {exc}")
     finally:
-        connections.close_all()
+        _close_connections()
+
+
+def _close_connections() -> None:
+    """Close this process's connections, and its PostgreSQL pool (settings.DATABASES): a
+    forked worker would otherwise use the pooled connections of its parent."""
+    connections.close_all()
+    for conn in connections.all(initialized_only=True):
+        close_pool = getattr(conn, "close_pool", None)  # PostgreSQL's wrapper only
+        if close_pool is not None:
+            close_pool()
 
 
 class _SharedProgress:
