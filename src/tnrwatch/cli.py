@@ -50,12 +50,19 @@ def _write_key_file(path: Path, key: bytes) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Create the master key file if there is none (development and single-machine use)."""
+    """Create the secret key and master key files where there are none, and the SQLite
+    database file readable by its owner only (development and single-machine use)."""
     _django()
     from django.conf import settings
 
     from tnrwatch.core import crypto
+    from tnrwatch.core.database_files import sqlite_file_create
+    from tnrwatch.core.secret_key import secret_key_create
 
+    if not os.environ.get("TNRWATCH_SECRET_KEY") and not os.environ.get("TNRWATCH_SECRET_KEY_FILE"):
+        made = secret_key_create()
+        print(f"Secret key created: {made}" if made else "Secret key: in place.")
+    sqlite_file_create()
     if settings.MASTER_KEY:
         print("Master key: from TNRWATCH_MASTER_KEY.")
         return 0
@@ -320,21 +327,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for org, users in DEMO_USERS.items():
         names = ", ".join(f"{username} ({role})" for username, role in users)
         print(f"  {org}: {names}")
-    from tnrwatch.core.models import User
-    from tnrwatch.demo.reports import DEMO_SLUG, demo_reporting_channel
+    from tnrwatch.demo.flows import demo_flows
+    from tnrwatch.demo.reports import DEMO_SLUG
 
-    demo_reporting_channel(
-        User.objects.get(username="demo_admin"),
-        User.objects.get(username="demo_caseworker"),
-        DEMO_PASSWORD,
-    )
+    flows = demo_flows()
+    if flows is not None:
+        print(
+            f"Flows to try: {flows.incidents} more incidents, shared both ways with the partner, "
+            "referred to protection bodies, with deadlines from today (README.md, "
+            '"Demo logins and flows").'
+        )
+        if flows.link:
+            print(f"A protection body's secure link, waiting for its acknowledgement: {flows.link}")
     print(
         f"Reporting channel: /r/{DEMO_SLUG}/ (the public form); case workers unlock reports "
         f"with the same demo password as their reporting passphrase."
     )
     print(
         f"Demo login: demo_caseworker / {DEMO_PASSWORD} (every demo user has this password; "
-        f"admins and case workers enrol two-factor authentication at first login)."
+        "admins and case workers enrol two-factor authentication at first login: scan the "
+        "code, or get the current one with `.venv/bin/python -m tnrwatch.demo.totp USERNAME`)."
     )
     return 0
 
@@ -358,6 +370,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with waitress and run the background worker beside it."""
     _django()
     from waitress import serve
+
+    from tnrwatch.core.secret_key import require_secret_key
+
+    require_secret_key()  # before the worker starts too: neither runs with a public key
 
     from tnrwatch.alerts.tasks import schedule_alert_jobs
     from tnrwatch.outbox.tasks import schedule_delivery

@@ -35,10 +35,7 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY")
 if not SECRET_KEY and (VAR_DIR / "secret.key").exists():
     SECRET_KEY = (VAR_DIR / "secret.key").read_text().strip()  # made by `tnrwatch init`
-if not SECRET_KEY:
-    # Development only: production must set TNRWATCH_SECRET_KEY (check --deploy says so).
-    # The "django-insecure-" prefix makes `check --deploy` refuse it.
-    SECRET_KEY = "django-insecure-development-only-" + "x" * 40
+# No fallback: without a key, serving and the worker refuse to start (core/secret_key.py).
 ALLOWED_HOSTS = [
     h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -155,6 +152,9 @@ SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
+# A browser-session cookie, not Django's one year: a seized phone must not show, months
+# later, that the public reporting form was opened (docs/reporting.md).
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and "sqlite" not in DATABASE_URL)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -84,3 +84,21 @@ def test_a_refused_file_is_named_and_nothing_is_kept(personas: Personas) -> None
     assert "notes.pdf" in page and "not accepted" in page
     assert not IncidentDocument.objects.exists()
     assert Client().get(f"/incidents/{incident.uuid}/documents/").status_code == 302
+
+
+def test_an_upload_cut_off_midway_is_refused_and_nothing_is_kept(personas: Personas) -> None:
+    incident = incident_create(actor=personas.case_worker, data=incident_data())
+    client = verified_client(personas.case_worker)
+    photo = _photo().getvalue()
+    head = (
+        b'--B0\r\nContent-Disposition: form-data; name="file"; filename="summons.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\n"
+    )
+    answer = client.generic(
+        "POST",
+        f"/incidents/{incident.uuid}/documents/",
+        head + photo[: len(photo) // 2],  # no closing boundary: the connection dropped
+        content_type="multipart/form-data; boundary=B0",
+    )
+    assert answer.status_code == 400 and "did not arrive whole" in answer.content.decode()
+    assert IncidentDocument.objects.count() == 0

@@ -38,7 +38,7 @@ def _post_report(client: Client, slug: str, lang: str = "en", **extra: object) -
     page = client.get(f"/r/{slug}/{lang}/new/")
     assert page.status_code == 200
     body = {"what_happened": STORY, "tactics": ["physical_intimidation"], **extra}
-    answer = client.post(f"/r/{slug}/{lang}/new/", body)
+    answer = client.post(f"/r/{slug}/{lang}/new/", body, follow=True)
     return answer.content.decode() if answer.status_code == 200 else f"{answer.status_code}"
 
 
@@ -59,7 +59,9 @@ def test_a_reporter_files_a_report_with_a_photo_and_gets_a_codename_and_a_proof(
     answer = client.post(
         f"/r/{slug}/ar/new/",
         {"what_happened": STORY, "csrfmiddlewaretoken": token, "files": jpeg()},
+        follow=True,
     )
+    assert answer.redirect_chain == [(f"/r/{slug}/ar/receipt/", 302)]
     assert answer.status_code == 200
     codename = _codename(answer.content.decode())
     assert len(codename.split()) == 7
@@ -278,3 +280,85 @@ def test_the_file_limit_is_said_with_the_right_plural(
 ) -> None:
     page = Client().get(f"/r/{open_channel.channel.slug}/{lang}/new/").content.decode()
     assert says in page
+
+
+def _multipart(boundary: str, fields: dict[str, bytes], file: bytes) -> bytes:
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        + value
+        + b"\r\n"
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n".encode()
+        + file
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+def test_an_upload_cut_off_midway_is_refused_and_nothing_is_stored(
+    open_channel: OpenChannel,
+) -> None:
+    slug = open_channel.channel.slug
+    client = Client()
+    photo = jpeg().getvalue()
+    whole = _multipart("XyZ", {"what_happened": STORY.encode()}, photo)
+    cut = whole[: whole.index(photo) + len(photo) // 2]  # the connection dropped mid-file
+    answer = client.generic(
+        "POST", f"/r/{slug}/en/new/", cut, content_type="multipart/form-data; boundary=XyZ"
+    )
+    assert answer.status_code == 400
+    assert "did not arrive whole" in answer.content.decode()
+    assert Report.objects.count() == 0 and ReportFile.objects.count() == 0
+    # The same body sent whole is a report with its file.
+    sent = client.generic(
+        "POST", f"/r/{slug}/en/new/", whole, content_type="multipart/form-data; boundary=XyZ"
+    )
+    assert sent.status_code == 302 and ReportFile.objects.count() == 1
+
+
+def test_text_that_is_not_utf8_is_refused_by_field(open_channel: OpenChannel) -> None:
+    slug = open_channel.channel.slug
+    body = _multipart("XyZ", {"what_happened": b"They came \xff\xfe at night"}, b"")
+    answer = Client().generic(
+        "POST", f"/r/{slug}/en/new/", body, content_type="multipart/form-data; boundary=XyZ"
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 400 and "could not be read" in html
+    assert re.search(r'id="id_what_happened_error"|aria-invalid="true"', html)
+    assert Report.objects.count() == 0
+    plain = Client().post(
+        f"/r/{slug}/en/follow-up/",
+        b"codename=apple%FF%FE",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert plain.status_code == 400 and "could not be read" in plain.content.decode()
+
+
+def test_the_same_form_sent_twice_is_one_report_with_one_codename(
+    open_channel: OpenChannel,
+) -> None:
+    slug = open_channel.channel.slug
+    client = Client()
+    form = client.get(f"/r/{slug}/en/new/").content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', form)
+    assert token
+    body = {"what_happened": STORY, "submission": token.group(1)}
+    first = client.post(f"/r/{slug}/en/new/", body)
+    double_click = Client().post(f"/r/{slug}/en/new/", body)  # the answer the browser shows
+    assert first.status_code == double_click.status_code == 302
+    assert Report.objects.count() == 1
+    shown = Client()
+    shown.cookies = double_click.cookies
+    codename = _codename(shown.get(f"/r/{slug}/en/receipt/").content.decode())
+    assert codename == _codename(client.get(f"/r/{slug}/en/receipt/").content.decode())
+    assert _codename(shown.get(f"/r/{slug}/en/receipt/").content.decode()) == codename  # reload
+    assert Report.objects.get().submission_codename_sealed is None  # erased once shown
+    again = Client().post(f"/r/{slug}/en/new/", body)  # resent later: still no second report
+    assert again.status_code == 302 and Report.objects.count() == 1
+    # The back button and other answers in the same form: a second report, a new codename.
+    other = client.post(f"/r/{slug}/en/new/", {**body, "what_happened": "Another thing."})
+    assert other.status_code == 302 and Report.objects.count() == 2
+    assert _codename(client.get(f"/r/{slug}/en/receipt/").content.decode()) != codename

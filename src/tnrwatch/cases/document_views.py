@@ -17,6 +17,7 @@ from tnrwatch.cases.selectors import access_incident
 from tnrwatch.core.attachments import (
     ATTACHMENTS_MAX,
     AttachmentRejected,
+    RequestCutOff,
     RequestTooLarge,
     attachment_download,
     install_memory_only_uploads,
@@ -36,6 +37,8 @@ def incident_document_add_view(request: HttpRequest, incident_id: str) -> HttpRe
         return _add(request, incident_id, handler.too_large)
     except RequestTooLarge as exc:
         return HttpResponse(str(exc.message), status=413, content_type="text/plain")
+    except RequestCutOff as exc:  # nothing was kept: the body never arrived whole
+        return HttpResponse(str(exc.message), status=400, content_type="text/plain")
 
 
 @csrf_protect

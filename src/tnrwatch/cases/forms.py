@@ -29,6 +29,7 @@ from tnrwatch.cases.inputs import (
     SourceData,
     TargetData,
 )
+from tnrwatch.core.forms import ReadableTextMixin
 from tnrwatch.vocab.loader import vocabulary
 
 COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
@@ -95,8 +96,9 @@ def _option(value: str, label: str, *, selected: bool) -> str:
     return format_html('<option value="{}"{}>{}</option>', value, marker, label)
 
 
-class Form(forms.Form):
-    """Labels without Django's trailing colon: screen readers read it out."""
+class Form(ReadableTextMixin, forms.Form):
+    """Labels without Django's trailing colon: screen readers read it out. Text that arrived
+    as bytes which are not UTF-8 is refused, by field (core/forms.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

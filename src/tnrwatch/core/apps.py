@@ -8,9 +8,18 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core import checks
+        from django.db.backends.signals import connection_created
         from django_tasks.signals import task_started
 
+        from tnrwatch.core.database_files import sqlite_owner_only
         from tnrwatch.core.sealed import forget_wrapped_keys
+        from tnrwatch.core.secret_key import secret_key_check
+
+        # Every management command that runs system checks (db_worker, runserver, migrate)
+        # refuses to start without a real secret key.
+        checks.register(secret_key_check, checks.Tags.security)
+        connection_created.connect(sqlite_owner_only, dispatch_uid="tnrwatch.sqlite.mode")
 
         # Each request and background task reads the data keys it uses afresh: one indexed
         # read per organisation, and a key rotated or restored by another process is never

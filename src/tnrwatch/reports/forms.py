@@ -4,6 +4,7 @@ not know the words "transnational repression"; every label and help text is tran
 from __future__ import annotations
 
 import gettext
+import secrets
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tnrwatch.core.forms import ReadableTextMixin
 from tnrwatch.reports.models import ReportStatus
 
 # Each tactic in one plain sentence, keyed by the code of the "tactics" vocabulary, so a
@@ -81,7 +83,7 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *countries]
 
 
-class PublicForm(forms.Form):
+class PublicForm(ReadableTextMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # No ":" after labels: Arabic, Persian and Chinese questions end in their own mark.
         kwargs.setdefault("label_suffix", "")
@@ -147,8 +149,13 @@ class ReportForm(PublicForm):
     )
     # A field people never see (hidden by the style sheet, no script needed): robots fill it.
     website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+    # A one-off token per form shown: the same form sent twice is one report
+    # (services.report_submit). Not an answer, and never stored.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", {"submission": secrets.token_urlsafe(32)})
         super().__init__(*args, **kwargs)
         choices = country_choices()
         self.fields["where_country"].choices = choices  # type: ignore[attr-defined]
@@ -157,6 +164,7 @@ class ReportForm(PublicForm):
     def answers(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("website", None)
+        data.pop("submission", None)
         if data.get("deadline_date"):
             data["deadline_date"] = data["deadline_date"].isoformat()
         return {k: v for k, v in data.items() if v not in ("", None, [])}
@@ -225,7 +233,7 @@ class StatusForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(ReadableTextMixin, forms.Form):
     text = forms.CharField(
         label="Question or answer to the reporter",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -98,6 +98,15 @@ class Report(models.Model):
         "cases.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     last_activity_on = models.DateField()  # retention counts from here
+    # One submission of the form (services.report_submit): a keyed hash of the form's one-off
+    # token and the answers, and the codename sealed under a key from that token, so that a
+    # double click or a reload returns the first receipt instead of a second report. Without
+    # the token, which is never stored, both are noise; the codename is erased once shown.
+    # NULL, not "": reports from before this field have none, and NULLs never collide.
+    submission_lookup = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    submission_codename_sealed = models.BinaryField(null=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "status", "received_on"])]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("r/<slug:slug>/key/", v.channel_key, name="report-key"),
     path("r/<slug:slug>/<str:lang>/", v.intro, name="report-intro"),
     path("r/<slug:slug>/<str:lang>/new/", v.new_report, name="report-new"),
+    path("r/<slug:slug>/<str:lang>/receipt/", v.receipt, name="report-receipt"),
     path("r/<slug:slug>/<str:lang>/practise/", v.practise, name="report-practise"),
     path("r/<slug:slug>/<str:lang>/follow-up/", v.follow_up, name="report-follow-up"),
     path("r/<slug:slug>/<str:lang>/status/", v.status, name="report-status"),

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.core.attachments import (
@@ -23,6 +23,7 @@ from tnrwatch.core.attachments import (
     REPORT_MAX_BYTES,
     Attachment,
     AttachmentRejected,
+    RequestCutOff,
     RequestTooLarge,
     install_memory_only_uploads,
     prepare_attachment,
@@ -40,6 +41,7 @@ from tnrwatch.reports.selectors import reporter_messages
 from tnrwatch.reports.services import (
     ChannelBusyError,
     report_proof,
+    report_receipt_shown,
     report_submit,
     reporter_add,
     reporter_find,
@@ -125,6 +127,11 @@ def _too_large(channel: ReportingChannel, lang: str, request: HttpRequest) -> Ht
     return _render(request, "reports/public/too_large.html", channel, lang, {}, status=413)
 
 
+def _cut_off(channel: ReportingChannel, lang: str, request: HttpRequest) -> HttpResponse:
+    context = {"message": RequestCutOff.message}
+    return _render(request, "reports/public/cut_off.html", channel, lang, context, status=400)
+
+
 def _attachments(
     request: HttpRequest, field: str, too_large: list[str]
 ) -> tuple[list[Attachment], list[str]]:
@@ -156,6 +163,8 @@ def new_report(request: HttpRequest, channel: ReportingChannel, lang: str) -> Ht
             return _new_report_post(request, channel, lang, handler.too_large)
         except RequestTooLarge:
             return _too_large(channel, lang, request)
+        except RequestCutOff:
+            return _cut_off(channel, lang, request)
     if request.method != "GET":
         return HttpResponse(status=405)
     return _render(request, "reports/public/form.html", channel, lang, {"form": ReportForm()})
@@ -176,7 +185,11 @@ def _new_report_post(
         return _render(request, "reports/public/form.html", channel, lang, context, status=400)
     try:
         receipt = report_submit(
-            channel=channel, language=lang, answers=form.answers(), attachments=attachments
+            channel=channel,
+            language=lang,
+            answers=form.answers(),
+            attachments=attachments,
+            submission_token=form.cleaned_data.get("submission") or None,
         )
     except ChannelBusyError as exc:
         return _render(
@@ -187,15 +200,37 @@ def _new_report_post(
             {"form": form, "busy": exc.message},
             status=429,
         )
-    ck = codename_keys(receipt.codename, bytes(channel.codename_salt))
-    context = {
-        "codename": receipt.codename,
-        "words": receipt.codename.split(),
-        "files": len(attachments),
-    }
-    response = _render(request, "reports/public/receipt.html", channel, lang, context)
-    reporter_session_set(response, receipt.report.uuid, ck.private_key)
+    # POST/redirect/GET: reloading the receipt never sends the report again.
+    response = redirect("report-receipt", slug=channel.slug, lang=lang)
+    if receipt.codename is not None:
+        ck = codename_keys(receipt.codename, bytes(channel.codename_salt))
+        reporter_session_set(
+            response, receipt.report.uuid, ck.private_key, codename=receipt.codename
+        )
+    # Else the same form came again after its receipt was shown: the reporter's cookie from
+    # that first answer still leads to it, or the follow-up page asks for the codename.
     return response
+
+
+@require_GET
+@public_page
+def receipt(request: HttpRequest, channel: ReportingChannel, lang: str) -> HttpResponse:
+    """The codename, once more on each reload while the reporter's session lasts."""
+    session = reporter_session_get(request)
+    report = None
+    if session is not None:
+        report = Report.objects.filter(channel=channel, uuid=session.report_id).first()
+    if report is None or session is None:
+        return redirect("report-follow-up", slug=channel.slug, lang=lang)
+    if not session.codename:
+        return redirect("report-status", slug=channel.slug, lang=lang)
+    report_receipt_shown(report)
+    context = {
+        "codename": session.codename,
+        "words": session.codename.split(),
+        "files": report.files.count(),
+    }
+    return _render(request, "reports/public/receipt.html", channel, lang, context)
 
 
 def _reporter_report(
@@ -273,6 +308,8 @@ def status(request: HttpRequest, channel: ReportingChannel, lang: str) -> HttpRe
             return _status_post(request, channel, lang, found[0], found[1], handler.too_large)
         except RequestTooLarge:
             return _too_large(channel, lang, request)
+        except RequestCutOff:
+            return _cut_off(channel, lang, request)
     return _status_page(request, channel, lang, found[0], found[1], FollowUpForm(), [])
 
 

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.signing import SigningKey
@@ -192,8 +192,31 @@ def channel_settings_update(*, actor: User, retention_days: int) -> ReportingCha
 @dataclass(frozen=True)
 class Receipt:
     report: Report
-    codename: str
+    codename: str | None  # None: a repeated submission whose receipt was shown already
     proof: str
+
+
+def _submission_keys(token: str, plaintext_answers: bytes) -> tuple[str, bytes]:
+    """The lookup of one submission and the key sealing its codename, both from the form's
+    one-off token. Without the token (which never reaches the database) neither says
+    anything. The lookup covers the answers too, so the same form sent again with other
+    answers (the back button, then a second report) is a new report, not a repeat."""
+    secret = hashlib.blake2b(token.encode(), digest_size=32, person=b"tnr-submit").digest()
+    lookup = hashlib.blake2b(plaintext_answers, key=secret, person=b"tnr-sub-lookup").hexdigest()
+    return lookup, crypto.derive_subkey(secret, b"submission-codename")
+
+
+def _canonical(answers: dict[str, Any], attachments: list[Attachment]) -> bytes:
+    files = sorted(a.sha256 for a in attachments)
+    return json.dumps({"a": answers, "f": files}, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _repeated_receipt(report: Report, codename_key: bytes) -> Receipt:
+    sealed = report.submission_codename_sealed
+    codename = None
+    if sealed:
+        codename = crypto.unseal(codename_key, bytes(sealed), b"submission").decode()
+    return Receipt(report=report, codename=codename, proof=report_proof(report))
 
 
 def report_submit(
@@ -202,40 +225,79 @@ def report_submit(
     language: str,
     answers: dict[str, Any],
     attachments: list[Attachment],
+    submission_token: str | None = None,
 ) -> Receipt:
-    """Seal the report at once and store it in one transaction; only then is there a receipt."""
-    today = _today()
-    if Report.objects.filter(channel=channel, received_on=today).count() >= channel.daily_limit:
-        raise ChannelBusyError(
-            _("The channel has received very many reports today. Please try again tomorrow.")
-        )
-    codename = codename_new()
-    ck = keys.codename_keys(codename, bytes(channel.codename_salt))
-    content = {
-        "v": 1,
-        "nonce": secrets.token_hex(16),  # so the hash in the proof cannot be guessed
-        "answers": answers,
-        "files": [
-            {"name": a.name, "media_type": a.media_type, "sha256": a.sha256} for a in attachments
-        ],
-    }
-    plaintext = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
-    sha = hashlib.sha256(plaintext).hexdigest()
-    public = bytes(channel.public_key)
+    """Seal the report at once and store it in one transaction; only then is there a receipt.
+
+    The same form sent twice (a double click, a reload of the answer to the POST) with the
+    same `submission_token` and answers stores one report: the second call returns the first
+    receipt, with its codename while the reporter has not been shown it yet.
+    """
+    token = submission_token or secrets.token_urlsafe(32)
+    lookup, codename_key = _submission_keys(token, _canonical(answers, attachments))
+    try:
+        return _report_store(channel, language, answers, attachments, lookup, codename_key)
+    except IntegrityError:
+        # The same submission arrived twice at once; the other request stored it first.
+        existing = Report.objects.filter(channel=channel, submission_lookup=lookup).first()
+        if existing is None:
+            raise
+        return _repeated_receipt(existing, codename_key)
+
+
+def _report_store(
+    channel: ReportingChannel,
+    language: str,
+    answers: dict[str, Any],
+    attachments: list[Attachment],
+    lookup: str,
+    codename_key: bytes,
+) -> Receipt:
     with transaction.atomic():
+        existing = Report.objects.filter(channel=channel, submission_lookup=lookup).first()
+        if existing is not None:
+            return _repeated_receipt(existing, codename_key)
+        today = _today()
+        if Report.objects.filter(channel=channel, received_on=today).count() >= channel.daily_limit:
+            raise ChannelBusyError(
+                _("The channel has received very many reports today. Please try again tomorrow.")
+            )
+        codename = codename_new()
+        ck = keys.codename_keys(codename, bytes(channel.codename_salt))
+        content = {
+            "v": 1,
+            "nonce": secrets.token_hex(16),  # so the hash in the proof cannot be guessed
+            "answers": answers,
+            "files": [
+                {"name": a.name, "media_type": a.media_type, "sha256": a.sha256}
+                for a in attachments
+            ],
+        }
+        plaintext = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
+        public = bytes(channel.public_key)
         report = Report.objects.create(
             organisation_id=channel.organisation_id,
             channel=channel,
             received_on=today,
             language=language,
             content_sealed=keys.seal_to(public, plaintext),
-            content_sha256=sha,
+            content_sha256=hashlib.sha256(plaintext).hexdigest(),
             codename_lookup=ck.lookup,
             reporter_public_key=keys.reporter_public_key(ck.private_key),
             last_activity_on=today,
+            submission_lookup=lookup,
+            submission_codename_sealed=crypto.seal(codename_key, codename.encode(), b"submission"),
         )
         _store_files(report, attachments, today)
     return Receipt(report=report, codename=codename, proof=report_proof(report))
+
+
+def report_receipt_shown(report: Report) -> None:
+    """The reporter has seen the receipt: the codename sealed for a repeated submission is
+    no longer needed, and is erased."""
+    Report.objects.filter(pk=report.pk).exclude(submission_codename_sealed=None).update(
+        submission_codename_sealed=None
+    )
 
 
 def report_proof(report: Report) -> str:

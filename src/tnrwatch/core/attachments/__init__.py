@@ -52,6 +52,7 @@ from tnrwatch.core.attachments.names import NAME_MAX, display_name
 from tnrwatch.core.attachments.prepare import Attachment, prepare_attachment
 from tnrwatch.core.attachments.uploads import (
     MemoryOnlyUploadHandler,
+    RequestCutOff,
     RequestTooLarge,
     install_memory_only_uploads,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "AttachmentRejected",
     "MemoryOnlyUploadHandler",
     "RejectCode",
+    "RequestCutOff",
     "RequestTooLarge",
     "attachment_download",
     "display_name",

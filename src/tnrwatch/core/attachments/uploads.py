@@ -65,6 +65,49 @@ class RequestTooLarge(MultiPartParserError):
         super().__init__("request body over REPORT_MAX_BYTES")
 
 
+class RequestCutOff(MultiPartParserError):
+    """The body ended before the multipart closing delimiter: the upload was cut off.
+
+    Django's parser takes a file part that ends without its boundary as complete and goes on,
+    so a connection dropped midway would store a report without its file (or with half of it)
+    and tell the reporter it worked. Raised from `upload_complete`, so `request.POST` is
+    marked unreadable and nothing is stored.
+    """
+
+    message: _StrPromise = _(
+        "Your message did not arrive whole: the connection was cut while it was being sent. "
+        "Nothing was saved. Please go back and send it again."
+    )
+
+    def __init__(self) -> None:
+        super().__init__("multipart body without its closing delimiter")
+
+
+class _BodyWatcher:
+    """Reads the request body through to the parser, noting whether the multipart closing
+    delimiter passed by. A boundary cannot occur inside a part (the parser would split
+    there), so seeing it means the body arrived whole. Keeps only a few bytes of it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._tail = b""
+        self.delimiter = b""  # set once the parser tells the handler the boundary
+        self.closed_properly = False
+
+    def _see(self, data: bytes) -> bytes:
+        if self.delimiter and not self.closed_properly:
+            window = self._tail + data
+            self.closed_properly = self.delimiter in window
+            self._tail = window[-len(self.delimiter) :]
+        return data
+
+    def read(self, *args: Any) -> bytes:
+        return self._see(self._stream.read(*args))
+
+    def readline(self, *args: Any) -> bytes:
+        return self._see(self._stream.readline(*args))
+
+
 class MemoryOnlyUploadHandler(FileUploadHandler):
     """Keep every uploaded file in memory, never in a temporary file, within the limits.
 
@@ -75,10 +118,14 @@ class MemoryOnlyUploadHandler(FileUploadHandler):
       to `too_large`, and the parser goes on with the other fields and files.
     - More than REPORT_MAX_BYTES of files in all (possible when the declared length is missing
       or wrong) raises RequestTooLarge while the body streams.
+    - A body that ends without the multipart closing delimiter raises RequestCutOff.
     """
 
-    def __init__(self, request: HttpRequest | None = None) -> None:
+    def __init__(
+        self, request: HttpRequest | None = None, watcher: _BodyWatcher | None = None
+    ) -> None:
         super().__init__(request)
+        self._watcher = watcher
         self.too_large: list[str] = []  # appended to, never replaced: views may hold it early
         self.file = BytesIO()  # the parser closes `handler.file` when it stops early
         self._keeping = False
@@ -94,6 +141,10 @@ class MemoryOnlyUploadHandler(FileUploadHandler):
     ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile[Any]]] | None:
         if content_length > REPORT_MAX_BYTES:
             raise RequestTooLarge()
+        if self._watcher is not None:
+            # Django passes the boundary as bytes, though its signature says str.
+            raw = boundary if isinstance(boundary, bytes) else boundary.encode("ascii")
+            self._watcher.delimiter = b"--" + raw + b"--"
         return None  # let the multipart parser do the parsing
 
     def new_file(
@@ -140,10 +191,17 @@ class MemoryOnlyUploadHandler(FileUploadHandler):
     def upload_interrupted(self) -> None:
         self.file.close()
 
+    def upload_complete(self) -> None:
+        # Django's parser has read the body to its end by now (it exhausts the stream).
+        watcher = self._watcher
+        if watcher is not None and watcher.delimiter and not watcher.closed_properly:
+            raise RequestCutOff()
+
 
 def install_memory_only_uploads(request: HttpRequest) -> MemoryOnlyUploadHandler:
     """Make `request` keep its uploads in memory only; raise RequestTooLarge at once if the
-    declared length is over REPORT_MAX_BYTES. Call it before anything reads `request.POST` or
+    declared length is over REPORT_MAX_BYTES; reading the body then raises RequestCutOff if it
+    ends before the multipart closing delimiter. Call it before anything reads `request.POST` or
     `request.FILES`, in a `csrf_exempt` view that then calls a `csrf_protect` one, and catch
     RequestTooLarge around both (see the module docstring for the pattern and why)."""
     try:
@@ -152,7 +210,13 @@ def install_memory_only_uploads(request: HttpRequest) -> MemoryOnlyUploadHandler
         declared = 0  # Django's parser treats it the same way
     if declared > REPORT_MAX_BYTES:
         raise RequestTooLarge()
-    handler = MemoryOnlyUploadHandler(request)
+    watcher = None
+    if not hasattr(request, "_body"):  # not read yet: the parser will read the stream
+        # HttpRequest reads its body through `_stream` (a private attribute, but the one
+        # place every byte passes): watching it is how the closing delimiter is seen.
+        watcher = _BodyWatcher(request._stream)
+        request._stream = watcher  # type: ignore[assignment]  # reads like the stream it wraps
+    handler = MemoryOnlyUploadHandler(request, watcher)
     handlers: list[FileUploadHandler] = [handler]
     request.upload_handlers = handlers
     return handler
