@@ -157,7 +157,7 @@ def test_it_loads_demo_data_and_prints_the_demo_login(
     assert "Demo login: demo_caseworker / demo passphrase for tnr watch" in out
     assert main(["demo", "--incidents", "3", "--if-empty"]) == 0
     assert capsys.readouterr().out == "Demo data: skipped, an organisation exists.\n"
-    assert m.Incident.objects.count() == 3
+    assert m.Incident.objects.count() == 3 + 7  # and the incidents made for the flows
 
 
 def test_it_answers_bad_usage_with_exit_status_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from tnrwatch.cases.selectors import person_ids_matching
 from tnrwatch.cases.services import verification_derive
 from tnrwatch.core.audit import audit_verify
 from tnrwatch.core.models import AuditEvent, Organisation, User
-from tnrwatch.demo.generate import DEMO_ORG, DEMO_PASSWORD, PARTNER_ORG, demo_load
+from tnrwatch.demo.generate import DEMO_ORG, DEMO_PASSWORD, PARTNER_ORG, THIRD_ORG, demo_load
 from tnrwatch.demo.plans import FICTIONAL, DemoPlanner
 
 from ..conftest import Personas
@@ -25,6 +27,15 @@ FOUR_SCRIPTS = {"Latn", "Cyrl", "Arab", "Hans"}
 def test_it_plans_the_same_incidents_for_the_same_seed() -> None:
     assert list(DemoPlanner(3).plans(60)) == list(DemoPlanner(3).plans(60))
     assert list(DemoPlanner(3).plans(60)) != list(DemoPlanner(4).plans(60))
+
+
+def test_it_counts_due_dates_from_the_day_of_the_load_and_nothing_else(db: None) -> None:
+    day = date(2031, 5, 1)
+    plans = list(DemoPlanner(3, today=day).plans(300))
+    dues = [p.data.due_date for p in plans if p.data.due_date]
+    assert dues and all(10 <= (due - day).days <= 120 for due in dues)
+    for plan, other in zip(plans, DemoPlanner(3, today=date(2027, 1, 1)).plans(300), strict=True):
+        assert replace(plan.data, due_date=None) == replace(other.data, due_date=None)
 
 
 def test_it_plans_only_valid_incidents() -> None:
@@ -83,7 +94,9 @@ def test_it_makes_the_demo_organisations_and_their_users(db: None) -> None:
         (DEMO_ORG, "demo_caseworker", "case_worker"),
         (DEMO_ORG, "demo_analyst", "analyst"),
         (DEMO_ORG, "demo_viewer", "viewer"),
+        (PARTNER_ORG, "demo_partner_admin", "admin"),
         (PARTNER_ORG, "demo_partner", "case_worker"),
+        (THIRD_ORG, "demo_legal_admin", "admin"),
     }
     assert User.objects.get(username="demo_viewer").check_password(DEMO_PASSWORD)
 
@@ -91,7 +104,7 @@ def test_it_makes_the_demo_organisations_and_their_users(db: None) -> None:
 def test_it_adds_to_the_demo_organisations_when_run_again(db: None) -> None:
     demo_load(incidents=3, if_empty=False, seed=1, mode="bulk")
     demo_load(incidents=3, if_empty=False, seed=2, mode="bulk")
-    assert Organisation.objects.count() == 2
+    assert Organisation.objects.count() == 3
     assert m.Incident.objects.count() == 6
 
 

@@ -1,4 +1,4 @@
-"""Load fictional demo data: two organisations, their users, and N incidents.
+"""Load fictional demo data: the demo organisations, their users, and N incidents.
 
 Up to BULK_THRESHOLD incidents go through the real services (`incident_create`, and
 `incident_update` for one in five), so every record has its history and audit events.
@@ -26,6 +26,9 @@ from tnrwatch.demo.plans import DemoPlanner, Plan
 DEMO_PASSWORD = "demo passphrase for tnr watch"  # noqa: S105 - printed demo login, fictional data
 DEMO_ORG = "Demo Exile Support"
 PARTNER_ORG = "Demo Partner Network"
+# An organisation without incidents, whose admin has proposed an agreement to the partner
+# (demo/flows.py): the partner's admin has a proposal to accept.
+THIRD_ORG = "Demo Legal Aid Collective"
 DEMO_USERS = {
     DEMO_ORG: (
         ("demo_admin", "admin"),
@@ -33,8 +36,10 @@ DEMO_USERS = {
         ("demo_analyst", "analyst"),
         ("demo_viewer", "viewer"),
     ),
-    PARTNER_ORG: (("demo_partner", "case_worker"),),
+    PARTNER_ORG: (("demo_partner_admin", "admin"), ("demo_partner", "case_worker")),
+    THIRD_ORG: (("demo_legal_admin", "admin"),),
 }
+INCIDENT_ORGS = (DEMO_ORG, PARTNER_ORG)  # the organisations the generated incidents go to
 BULK_THRESHOLD = 2000
 PARALLEL_FROM = 20_000
 
@@ -48,13 +53,16 @@ class DemoOrgs:
 
 
 def demo_orgs() -> DemoOrgs:
-    """The two demo organisations and their users, created if missing."""
+    """The demo organisations and their users, created if missing; the two that the
+    generated incidents go to, with the case worker who records them."""
     orgs, writers = [], []
     for name, users in DEMO_USERS.items():
         org = Organisation.objects.filter(name=name).first() or organisation_create(name=name)
         for username, role in users:
             if not User.objects.filter(username=username).exists():
                 user_create(organisation=org, username=username, password=DEMO_PASSWORD, role=role)
+        if name not in INCIDENT_ORGS:
+            continue
         writer = User.objects.filter(organisation=org, role="case_worker").order_by("pk").first()
         if writer is None:
             raise ApplicationError(f"{name} has no case worker to record the demo incidents.")

@@ -17,6 +17,7 @@ from functools import cache
 from itertools import accumulate
 
 import pycountry
+from django.utils import timezone
 
 from tnrwatch.cases.inputs import (
     ActorData,
@@ -31,7 +32,10 @@ from tnrwatch.demo.cultures import Culture
 from tnrwatch.demo.texts import ACTOR_NAMES, ACTORS, MECHANISMS, PUBLISHERS, STORY, TITLES
 
 FICTIONAL = "Fictional demo record."
-TODAY = date(2025, 12, 31)  # fixed, so that a seed gives the same data on any day
+# Fixed, so that a seed gives the same incidents on any day. Only the due dates of open
+# incidents are counted from the day of the load (DemoPlanner's `today`): fixed ones would
+# all be overdue a few months later.
+TODAY = date(2025, 12, 31)
 REUSE_TARGET = 0.12  # share of incidents that hit someone already targeted before
 POOL = 40  # earlier targets remembered per organisation and profile
 
@@ -128,7 +132,8 @@ def pools_by_worker(workers: int) -> dict[tuple[int, str], int]:
 class DemoPlanner:
     """Yields plans one by one; remembers a few earlier targets to hit them again."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, today: date | None = None) -> None:
+        self.today = today or timezone.localdate()
         self.rng = random.Random(seed)
         self.made = 0
         self.persons = 0
@@ -178,7 +183,7 @@ class DemoPlanner:
         _finish(rng, data, main)
         assigned = data.status in {"triage", "open", "referred"} and rng.random() < 0.7
         if assigned:
-            data.due_date = TODAY + timedelta(days=rng.randint(10, 120))
+            data.due_date = self.today + timedelta(days=rng.randint(10, 120))
         revised = rng.random() < 0.2
         return Plan(number, org, data, targets, assigned, revised, (org, profile.key))
 
