@@ -75,8 +75,8 @@ def _record_urgent_incident(page: Page, title: str, host: str) -> None:
     page.get_by_role("listbox", name="Origin states").select_option(["CN"])
     page.get_by_role("combobox", name="Host country").select_option(host)
     page.get_by_label("Extradition request").check()
-    page.get_by_role("group", name="Targets 1").get_by_label("Name or alias").fill("Dilnur Abdulla")
-    page.get_by_role("group", name="Targets 1").get_by_label("Role").select_option("primary")
+    page.get_by_role("group", name="Target 1").get_by_label("Name or alias").fill("Dilnur Abdulla")
+    page.get_by_role("group", name="Target 1").get_by_label("Role").select_option("primary")
     page.get_by_role("button", name="Save incident").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
