@@ -37,13 +37,13 @@ from tnrwatch.cases.inputs import (
 from tnrwatch.cases.selectors import (
     IncidentCodes,
     IncidentFilters,
+    ListPage,
     access_incident,
     access_person,
     incident_list_codes,
-    incident_list_visible_to,
-    person_ids_matching,
+    incident_page,
     person_incidents,
-    person_list_visible_to,
+    person_page,
     record_history,
 )
 from tnrwatch.cases.services import incident_create, incident_update, person_create, record_viewed
@@ -427,6 +427,15 @@ def page_of(
     }
 
 
+def _page_out(found: ListPage[Any], paging: PageIn, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "items": items,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "has_next": found.has_next,
+    }
+
+
 @router.get("/incidents", response=IncidentPageOut, tags=["incidents"])
 def incident_list(
     request: HttpRequest, filters: Query[IncidentFiltersIn], paging: Query[PageIn]
@@ -434,8 +443,10 @@ def incident_list(
     """Incidents of your organisation, newest first, filtered like the web list."""
     user = api_user(request)
     chosen = {k: v for k, v in filters.model_dump().items() if v is not None}
-    qs = incident_list_visible_to(user, IncidentFilters(**chosen))
-    return page_of(qs, paging, lambda rows: _incident_rows(rows, user))
+    found = incident_page(
+        user, IncidentFilters(**chosen), page=paging.page, page_size=paging.page_size
+    )
+    return _page_out(found, paging, _incident_rows(found.rows, user))
 
 
 def _incident_rows(rows: list[m.Incident], viewer: User) -> list[dict[str, Any]]:
@@ -516,10 +527,8 @@ def person_list(
     request: HttpRequest, filters: Query[PersonFiltersIn], paging: Query[PageIn]
 ) -> dict[str, Any]:
     user = api_user(request)
-    qs = person_list_visible_to(user).order_by("-id")
-    if filters.q.strip():
-        qs = qs.filter(pk__in=person_ids_matching(user, filters.q))
-    return page_of(qs, paging, lambda rows: [person_view(p, user) for p in rows])
+    found = person_page(user, query=filters.q.strip(), page=paging.page, page_size=paging.page_size)
+    return _page_out(found, paging, [person_view(p, user) for p in found.rows])
 
 
 @router.post("/persons", response={201: PersonOut}, tags=["persons"])

@@ -8,14 +8,18 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from tnrwatch.cases import models as m
 from tnrwatch.cases.names import blind, query_alternatives
+from tnrwatch.cases.services import records_listed
 from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from tnrwatch.core.models import User
 from tnrwatch.core.sealed import org_keys
+
+Row = TypeVar("Row", m.Incident, m.Person)
 
 
 def _org_id(user: User) -> int:
@@ -203,13 +207,42 @@ def person_ids_matching(user: User, query: str) -> list[int]:
     )
 
 
-def person_search(user: User, query: str) -> list[m.Person]:
-    ids = person_ids_matching(user, query)
-    return list(m.Person.objects.filter(pk__in=ids).prefetch_related("names"))
-
-
 def person_list_visible_to(user: User) -> QuerySet[m.Person]:
     return m.Person.objects.filter(organisation_id=_org_id(user)).prefetch_related("names")
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[Row]):
+    rows: list[Row]
+    has_next: bool
+
+
+def _page(qs: QuerySet[Row], page: int, page_size: int) -> ListPage[Row]:
+    """One page, read with page_size + 1 rows to know if another follows: no COUNT(*)."""
+    start = (page - 1) * page_size
+    rows = list(qs[start : start + page_size + 1])
+    return ListPage(rows=rows[:page_size], has_next=len(rows) > page_size)
+
+
+def incident_page(
+    user: User, filters: IncidentFilters, *, page: int, page_size: int
+) -> ListPage[m.Incident]:
+    """A page of the incident list, for the web page and the API alike. Titles are
+    identifying, so the page is audited as a view of every incident on it."""
+    found = _page(incident_list_visible_to(user, filters), page, page_size)
+    records_listed(actor=user, record_type="incident", records=found.rows)
+    return found
+
+
+def person_page(user: User, *, query: str, page: int, page_size: int) -> ListPage[m.Person]:
+    """A page of persons, newest first, optionally those whose names match `query`; audited
+    like the incident page, as names are identifying."""
+    qs = person_list_visible_to(user).order_by("-id")
+    if query:
+        qs = qs.filter(pk__in=person_ids_matching(user, query))
+    found = _page(qs, page, page_size)
+    records_listed(actor=user, record_type="person", records=found.rows)
+    return found
 
 
 def person_incidents(person: m.Person) -> list[m.IncidentTarget]:

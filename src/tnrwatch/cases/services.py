@@ -4,7 +4,7 @@ the record's history and appends the audit event, so a crash leaves no half-reco
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -319,6 +319,21 @@ def _version(
     version.snapshot = json.dumps(after, sort_keys=True, default=str)
     version.save()
     return changed
+
+
+def records_listed(
+    *, actor: User, record_type: str, records: Sequence[m.Incident | m.Person]
+) -> None:
+    """Log that a user saw a list showing these records' identifying data (titles, names):
+    a view of every record on it. Called by the list selectors, so page and API agree."""
+    if actor.sees_identities and records and actor.organisation is not None:
+        audit_record(
+            organisation=actor.organisation,
+            actor=actor,
+            action=f"{record_type}.list",
+            record_type=record_type,
+            detail={"records": [str(r.uuid) for r in records]},
+        )
 
 
 def record_viewed(*, actor: User, record_type: str, record: m.Incident | m.Person) -> None:

@@ -39,10 +39,9 @@ from tnrwatch.cases.selectors import (
     access_incident,
     access_person,
     incident_list_codes,
-    incident_list_visible_to,
+    incident_page,
     person_incidents,
-    person_list_visible_to,
-    person_search,
+    person_page,
     record_history,
 )
 from tnrwatch.cases.services import (
@@ -51,7 +50,6 @@ from tnrwatch.cases.services import (
     person_update,
     record_viewed,
 )
-from tnrwatch.core.audit import audit_record
 from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
 from tnrwatch.core.models import User
@@ -107,10 +105,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         else:
             filters = IncidentFilters(**{k: v for k, v in c.items() if k != "page" and v})
             page = c.get("page") or 1
-            offset = (page - 1) * PAGE_SIZE
-            rows = list(incident_list_visible_to(user, filters)[offset : offset + PAGE_SIZE + 1])
-            has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-            _audit_list(user, rows)
+            found = incident_page(user, filters, page=page, page_size=PAGE_SIZE)
+            rows, has_next = found.rows, found.has_next
     context = {
         "form": form,
         "rows": _list_rows(rows, user),
@@ -162,18 +158,6 @@ def _list_row(
         tlp=incident.tlp,
         tlp_label=incident.get_tlp_display(),
     )
-
-
-def _audit_list(user: User, rows: list[m.Incident]) -> None:
-    """Titles are identifying, so a list shown with them is a view of every record on it."""
-    if user.sees_identities and rows and user.organisation:
-        audit_record(
-            organisation=user.organisation,
-            actor=user,
-            action="incident.list",
-            record_type="incident",
-            detail={"records": [str(r.uuid) for r in rows]},
-        )
 
 
 def _search_data(request: HttpRequest) -> QueryDict:
@@ -308,18 +292,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     error = ""
     if query and not user.sees_identities:
         error, persons = "Your role does not see names, so it cannot search by them.", []
-    elif query:
-        persons = person_search(user, query)
     else:
-        persons = list(person_list_visible_to(user).order_by("-created_at")[:PAGE_SIZE])
-    if user.sees_identities and persons and user.organisation:
-        audit_record(
-            organisation=user.organisation,
-            actor=user,
-            action="person.list",
-            record_type="person",
-            detail={"records": [str(p.uuid) for p in persons]},
-        )
+        persons = person_page(user, query=query, page=1, page_size=PAGE_SIZE).rows
     rows = [(p, person_view(p, user)) for p in persons]
     return render(
         request,
