@@ -31,10 +31,15 @@ from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-PG_DATABASE = "tnr_bench"  # never the test database
 
 
-def configure(db: str, src: Path = HERE.parent / "src") -> None:
+def pg_database(name: str) -> str:
+    """tnr_bench for the default name, tnr_bench_10k for "bench_10k" (never a test database)."""
+    return f"tnr_{name}"
+
+
+def configure(db: str, src: Path = HERE.parent / "src", name: str = "bench") -> None:
+    """Point Django at the bench database `name`: bench/out/<name>.sqlite3 or tnr_<name>."""
     OUT.mkdir(exist_ok=True)
     sys.path.insert(0, str(src))
     key_file = OUT / "master.key"
@@ -44,12 +49,18 @@ def configure(db: str, src: Path = HERE.parent / "src") -> None:
 
         key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     os.environ["TNRWATCH_MASTER_KEY_FILE"] = str(key_file)
+    secret_file = OUT / "secret.key"  # settings.py reads it from TNRWATCH_VAR_DIR, below
+    if not secret_file.exists():
+        import secrets
+
+        secret_file.write_text(secrets.token_urlsafe(50))
+        secret_file.chmod(0o600)
     # Collected static files (the manifest storage production uses) go in bench/out/static.
     os.environ["TNRWATCH_VAR_DIR"] = str(OUT)
     os.environ["TNRWATCH_DATABASE_URL"] = (
-        f"sqlite:///{OUT / 'bench.sqlite3'}"
+        f"sqlite:///{OUT / f'{name}.sqlite3'}"
         if db == "sqlite"
-        else f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
+        else f"postgres://postgres@127.0.0.1:5432/{pg_database(name)}"
     )
     os.environ["DJANGO_SETTINGS_MODULE"] = "tnrwatch.settings"
     if db == "postgres":
@@ -58,9 +69,10 @@ def configure(db: str, src: Path = HERE.parent / "src") -> None:
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
         ) as conn:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE])
+            database = pg_database(name)
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
             if not found.fetchone():
-                conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+                conn.execute(f'CREATE DATABASE "{database}"')
     import django
 
     django.setup()

@@ -154,8 +154,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--workers", type=int, default=0, help="0: the demo loader's default")
     parser.add_argument("--src", type=Path, default=HERE.parent / "src", help="as bench_core's")
+    parser.add_argument(
+        "--name",
+        default="bench",
+        help="the database: bench/out/NAME.sqlite3 or tnr_NAME (one per scale, e.g. bench_10k)",
+    )
     args = parser.parse_args()
-    configure(args.db, args.src)
+    configure(args.db, args.src, args.name)
     ensure_loaded(args.incidents, args.seed, args.workers)
     settle()  # also after a load that was interrupted
 
