@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tnrwatch.cases import models as m
 from tnrwatch.cases.services import incident_create
@@ -102,6 +103,9 @@ def test_it_refuses_malformed_json_with_400(personas: Personas, client_for: Clie
         {"tlp": "RED"},
         {"date_from": "2024-13-01"},
         {"date_to": "99999-01-01"},
+        {"date_to": "0"},
+        {"date_from": "2024-05-01T00:00:00"},
+        {"date_from": "20240501"},
         {"q": "Gul\x00nara"},
         {"q": "x" * 201},
     ],
@@ -168,3 +172,23 @@ def test_it_keeps_names_in_any_script_and_unicode_intact(
     person_id = created.json()["targets"][0]["person"]
     shown = client.get(f"{API}/persons/{person_id}").json()
     assert [n["value"] for n in shown["names"]] == names
+
+
+def test_it_refuses_a_body_date_that_is_not_yyyy_mm_dd(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    client = client_for(personas.case_worker)
+    for start in (0, "2024-05-01T00:00:00", "2024-05-01T00:00:00Z"):
+        body = incident_body(start_date=start)
+        response = client.post(f"{API}/incidents", body, content_type="application/json")
+        assert response.status_code == 422
+        assert "start_date" in response.json()["errors"]
+
+
+def test_the_schema_states_the_rules_the_api_enforces(db: None) -> None:
+    schema = Client().get(f"{API}/openapi.json").json()["components"]["schemas"]
+    incident = schema["IncidentIn"]["properties"]
+    assert incident["origin_states"]["minItems"] == 1 and incident["tactics"]["minItems"] == 1
+    assert incident["title"]["minLength"] == 1
+    assert schema["PersonIn"]["properties"]["names"]["minItems"] == 1
+    assert incident["start_date"]["format"] == "date"

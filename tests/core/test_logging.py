@@ -86,7 +86,7 @@ def test_it_scrubs_the_traceback_of_a_logged_exception() -> None:
     ScrubFilter().filter(record)
     text = logging.Formatter().format(record)
     assert "203.0.113.7" not in text
-    assert "Invalid HTTP_HOST header: '[addr]:8000'" in text
+    assert "Invalid HTTP_HOST header: [host]" in text
 
 
 def test_it_does_not_break_the_caller_on_a_bad_format_string() -> None:
@@ -139,3 +139,16 @@ def test_it_filters_every_configured_handler() -> None:
     assert handlers
     for handler in handlers:
         assert any(isinstance(f, ScrubFilter) for f in handler.filters), handler
+
+
+@pytest.mark.django_db
+def test_a_refused_host_header_is_withheld_and_cannot_forge_a_line(
+    console: io.StringIO,
+) -> None:
+    from django.test import Client
+
+    response = Client().get("/login/", headers={"host": "gulnara.example\nERROR forged"})
+    assert response.status_code == 400
+    logged = console.getvalue()
+    assert "Invalid HTTP_HOST header: [host]" in logged
+    assert "gulnara" not in logged and "\nERROR forged" not in logged

@@ -9,6 +9,7 @@ export adds later is not published until it is listed here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from tnrwatch.cases import models as m
@@ -51,7 +52,7 @@ from tnrwatch.core.decorators import api_user
 from tnrwatch.core.models import User
 from tnrwatch.vocab.loader import vocabulary
 
-INCIDENT_SCHEMA_VERSION = "1.0"
+INCIDENT_SCHEMA_VERSION = "1.1"  # 1.1: states minItems, minLength and YYYY-MM-DD dates
 router = Router()
 
 
@@ -64,6 +65,24 @@ def _no_nul(value: str) -> str:
 
 
 NoNul = AfterValidator(_no_nul)
+
+
+def _iso_date_only(value: object) -> object:
+    # Pydantic's lax mode takes 0 as 1970-01-01 and "2024-05-01T00:00:00" as a date; the API
+    # documents YYYY-MM-DD, so anything else is a 422 naming the field, not a guess.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return value
+    raise PydanticCustomError("iso_date", "Give a date as YYYY-MM-DD.")
+
+
+# Rules cases.inputs enforces, stated in the schema so clients know them before an error.
+# Enforced there, not by the schema, so that one answer names every bad field at once.
+AT_LEAST_ONE: dict[str, Any] = {"minItems": 1}
+NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": r"\S"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 # Lengths: a plain column's width (codes), else a generous bound on a sealed value.
 Code = Annotated[str, StringConstraints(max_length=40), NoNul]
 Line = Annotated[str, StringConstraints(max_length=300), NoNul]
@@ -92,7 +111,12 @@ class NameIn(In):
 
 
 class PersonIn(In):
-    names: list[NameIn] = Field(default_factory=list, max_length=20)
+    names: list[NameIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="At least one name or alias with text.",
+        json_schema_extra=AT_LEAST_ONE,
+    )
     birth_date: Annotated[str, StringConstraints(max_length=20), NoNul] = Field(
         "", description='"1984-03-02" or "1984".'
     )
@@ -129,16 +153,16 @@ class MechanismIn(In):
     kind: m.MechanismKind
     reference: Line = Field("", description="E.g. the INTERPOL notice number.")
     issued_by: Code = Field("", description="A country code or a body (UN, EU...).")
-    issued_on: date | None = None
+    issued_on: IsoDate | None = None
     status: m.MechanismStatus = m.MechanismStatus.UNKNOWN
-    status_on: date | None = None
+    status_on: IsoDate | None = None
 
 
 class SourceIn(In):
     reference: Text = Field(description="URL or document title.")
     kind: m.SourceKind = m.SourceKind.URL
     publisher: Line = ""
-    published_on: date | None = None
+    published_on: IsoDate | None = None
     reliability: m.Reliability = m.Reliability.UNKNOWN
     independent: bool = False
 
@@ -146,22 +170,24 @@ class SourceIn(In):
 class ResponseIn(In):
     kind: m.ResponseKind
     description: Long = ""
-    started_on: date | None = None
+    started_on: IsoDate | None = None
     outcome: m.Outcome = m.Outcome.PENDING
-    outcome_on: date | None = None
+    outcome_on: IsoDate | None = None
 
 
 class IncidentIn(In):
     """An incident of transnational repression, as recorded by TNR Watch."""
 
-    title: Line
-    start_date: date
+    title: Line = Field(json_schema_extra=NOT_BLANK)
+    start_date: IsoDate
     host_country: Country
-    origin_states: list[Country] = Field(max_length=10)
-    tactics: list[Code] = Field(max_length=40, description="Codes of vocabulary tactics.")
+    origin_states: list[Country] = Field(max_length=10, json_schema_extra=AT_LEAST_ONE)
+    tactics: list[Code] = Field(
+        max_length=40, description="Codes of vocabulary tactics.", json_schema_extra=AT_LEAST_ONE
+    )
     narrative: Long = ""
     start_precision: m.DatePrecision = m.DatePrecision.DAY
-    end_date: date | None = None
+    end_date: IsoDate | None = None
     end_precision: m.DatePrecision | None = None
     place: Line = ""
     coordinates: Annotated[str, StringConstraints(max_length=100), NoNul] = Field(
@@ -175,7 +201,7 @@ class IncidentIn(In):
     tlp: m.Tlp = m.Tlp.AMBER
     status: m.CaseStatus = m.CaseStatus.NEW
     assignee_uuid: UUID | None = None
-    due_date: date | None = None
+    due_date: IsoDate | None = None
     verification_override: m.Verification | None = Field(
         None,
         description="Empty: derived from the sources (two independent, reliable ones corroborate).",
@@ -209,7 +235,7 @@ def _incident_data(p: IncidentIn) -> IncidentData:
 
 
 def incident_json_schema() -> dict[str, Any]:
-    """The versioned JSON Schema of the incident input (docs/schema/incident-1.0.schema.json)."""
+    """The versioned JSON Schema of the incident input (docs/schema/incident-1.1.schema.json)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:tnrwatch:schema:incident:{INCIDENT_SCHEMA_VERSION}",
@@ -232,8 +258,8 @@ class IncidentFiltersIn(Schema):
     host: OptionalCountry = ""
     tactic: Annotated[Code, _in_vocabulary("tactics")] = ""
     target_group: Annotated[Code, _in_vocabulary("target_groups")] = ""
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     status: m.CaseStatus | None = None
     verification: m.Verification | None = None
     tlp: m.Tlp | None = None

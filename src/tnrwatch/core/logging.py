@@ -3,7 +3,8 @@
 Django's development server logs the request line, which carries query strings such as a
 name search (`?q=...`); the filter cuts every query string. IP addresses and user agents are
 not logged by our handlers; any IPv4/IPv6 address that slips into a message or a traceback
-is masked.
+is masked. A refused Host header is withheld, and control characters are escaped, so that no
+client can write a line of its own into the log.
 """
 
 from __future__ import annotations
@@ -33,7 +34,15 @@ def _mask_ipv6(match: re.Match[str]) -> str:
     return text
 
 
+# Django's DisallowedHost names the Host header as sent, twice: whatever a client typed
+# (control characters that forge log lines, an address, a name) would reach the log as is.
+_HOST_HEADER = re.compile(r"(Invalid HTTP_HOST header: |You may need to add )'(?:[^'\\]|\\.)*'")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029]")
+
+
 def scrub(text: str) -> str:
+    text = _HOST_HEADER.sub(r"\1[host]", text)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     text = _QUERY.sub("?[query]", text)
     return _IPV4.sub("[addr]", _IPV6_CANDIDATE.sub(_mask_ipv6, text))
 
