@@ -147,3 +147,45 @@ def test_analysts_and_viewers_cannot_read_reports_and_outsiders_cannot_find_them
     outsider = verified_client(p.outsider)
     assert outsider.get(f"/reports/{report.uuid}/").status_code == 404
     assert ReportingChannel.objects.count() == 1
+
+
+def _field(form: str, name: str) -> str:
+    """The value an input shows, or the selected option of a select."""
+    tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', form)
+    if tag:
+        value = re.search(r'value="([^"]*)"', tag.group())
+        return value.group(1) if value else ""
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}".*?</select>', form, re.S)
+    assert select, name
+    chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group())
+    return chosen.group(1) if chosen else ""
+
+
+def test_turning_a_report_into_an_incident_takes_the_date_the_reporter_wrote(
+    open_channel: OpenChannel,
+) -> None:
+    client = _unlocked(open_channel)
+    spring = _report(open_channel, when="весной 2024", behind_country="TJ")
+    form = client.get(f"/reports/{spring.uuid}/incident/").content.decode()
+    assert _field(form, "start_date") == "2024-03-01"
+    assert _field(form, "start_precision") == "approximate"
+    vague = _report(open_channel, when="a few years ago")
+    form = client.get(f"/reports/{vague.uuid}/incident/").content.decode()
+    assert _field(form, "start_date") == ""  # left for the case worker, not the day it came
+
+
+def test_turning_a_report_into_an_incident_carries_over_relatives_and_interpol(
+    open_channel: OpenChannel,
+) -> None:
+    report = _report(
+        open_channel,
+        behind_country="TJ",
+        family_targeted="yes",
+        tactics=["interpol_abuse", "extradition_request"],
+    )
+    form = _unlocked(open_channel).get(f"/reports/{report.uuid}/incident/").content.decode()
+    assert _field(form, "targets-0-role") == "relative"
+    assert _field(form, "targets-0-relation") == "family"
+    kinds = {_field(form, "mechanisms-0-kind"), _field(form, "mechanisms-1-kind")}
+    assert kinds == {"extradition_request", ""}  # Red Notice or Diffusion: the worker says
+    assert _field(form, "mechanisms-0-issued_by") == "TJ"

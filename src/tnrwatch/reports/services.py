@@ -23,6 +23,7 @@ from tnrwatch.core.errors import ApplicationError, PermissionDeniedError
 from tnrwatch.core.models import Role, User
 from tnrwatch.reports import keys
 from tnrwatch.reports.codenames import codename_new
+from tnrwatch.reports.dates import read_reported_date
 from tnrwatch.reports.models import (
     Author,
     KeyGrant,
@@ -488,11 +489,14 @@ def incident_initial_from_report(
     tactics = list(a.get("tactics", []))
     if a.get("family_targeted") == "yes" and "family_coercion" not in tactics:
         tactics.append("family_coercion")
+    # The date the reporter wrote, where it can be read; else empty for the case worker.
+    # Never the day the report arrived: that would count the incident in the wrong period.
+    when = read_reported_date(a.get("when", ""), received=report.received_on)
     head: dict[str, Any] = {
         "title": f"Report received {report.received_on.isoformat()}",
         "narrative": narrative,
-        "start_date": report.received_on,
-        "start_precision": "approximate",
+        "start_date": when.start if when else None,
+        "start_precision": when.precision if when else "approximate",
         "origin_states": [a["behind_country"]] if a.get("behind_country") else [],
         "host_country": a.get("where_country", ""),
         "place": a.get("where_place", ""),
@@ -506,4 +510,31 @@ def incident_initial_from_report(
         "reliability": "unknown",
         "independent": False,
     }
-    return head, {"sources": [source]}
+    return head, {"sources": [source], **_parts_named_in(a, tactics)}
+
+
+# Tactics the report form asks about that name a legal mechanism of the same kind.
+MECHANISM_OF_TACTIC = {
+    "extradition_request": "extradition_request",
+    "terrorist_designation": "terrorist_designation",
+    "denationalisation": "denationalisation",
+    # A Red Notice or a Diffusion: the reporter cannot tell, so the kind is left for the case
+    # worker to choose, and the row cannot be saved until they do.
+    "interpol_abuse": "",
+}
+
+
+def _parts_named_in(a: dict[str, Any], tactics: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Rows for the relatives and legal mechanisms the report names. What the reporter could
+    not say (a relative's name, which INTERPOL notice) stays empty: the form asks for it."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    if a.get("family_targeted") == "yes":
+        parts["targets"] = [{"role": "relative", "relation": "family"}]
+    mechanisms = [
+        {"kind": kind, "issued_by": a.get("behind_country", ""), "status": "unknown"}
+        for tactic, kind in MECHANISM_OF_TACTIC.items()
+        if tactic in tactics
+    ]
+    if mechanisms:
+        parts["mechanisms"] = mechanisms
+    return parts
