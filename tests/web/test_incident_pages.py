@@ -16,7 +16,7 @@ def test_the_history_shows_what_changed_to_those_who_may_see_it(personas: Person
     page = verified_client(personas.case_worker).get(f"/incidents/{incident.uuid}/")
     html = page.content.decode()
     assert "Red Notice against a Uyghur poet in Istanbul" in html  # the old title, struck out
-    assert "<del>new</del> → <ins>open</ins>" in html
+    assert '<del dir="auto">new</del> → <ins dir="auto">open</ins>' in html
     analyst = verified_client(personas.analyst).get(f"/incidents/{incident.uuid}/")
     assert "Red Notice against a Uyghur poet" not in analyst.content.decode()
     assert "status" in analyst.content.decode()  # field names only
@@ -97,7 +97,7 @@ def test_the_person_page_lists_incidents_where_they_appear_as_a_relative(
     parent = incident.targets.get(role="relative").person
     page = verified_client(personas.case_worker).get(f"/persons/{parent.uuid}/")
     html = page.content.decode()
-    assert "Tokhti Akhmed" in html and "Relative (parent)" in html
+    assert "Tokhti Akhmed" in html and 'Relative (<span dir="auto">parent</span>)' in html
     assert "Red Notice against a Uyghur poet in Istanbul" in html
 
 

@@ -234,6 +234,18 @@ def incident_page(
     return found
 
 
+def incident_match_count(user: User, filters: IncidentFilters, *, limit: int) -> int:
+    """How many incidents match the filters, counted no further than `limit`.
+
+    An exact COUNT reads every match: with no filter, the organisation's whole table, which
+    grows with it (PostgreSQL, 84,000 incidents: 17 ms). Stopped at `limit`, in whatever order
+    the database finds cheapest, it reads at most `limit` matches (the same: 1-6 ms). A rare
+    combination of common codes still reads through the common code's rows, as the exact
+    COUNT would (CN and a Red Notice, 920 matches: 60-190 ms on a busy machine).
+    """
+    return incident_list_visible_to(user, filters).order_by()[:limit].count()
+
+
 def person_page(user: User, *, query: str, page: int, page_size: int) -> ListPage[m.Person]:
     """A page of persons, newest first, optionally those whose names match `query`; audited
     like the incident page, as names are identifying."""

@@ -11,6 +11,7 @@ from django import forms
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -39,6 +40,7 @@ from tnrwatch.cases.selectors import (
     access_incident,
     access_person,
     incident_list_codes,
+    incident_match_count,
     incident_page,
     person_incidents,
     person_page,
@@ -56,6 +58,9 @@ from tnrwatch.core.models import User
 from tnrwatch.vocab.loader import Vocabulary, vocabulary
 
 PAGE_SIZE = 50
+# The list counts its matches up to here and says "more than" beyond: counting them all
+# would read every match (incident_match_count).
+MATCHES_COUNTED = 1000
 
 
 class FilterForm(Form):
@@ -97,7 +102,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     data = _search_data(request)
     form = FilterForm(data or None)
     rows: list[m.Incident] = []
-    page, has_next = 1, False
+    page, has_next, matches = 1, False, ""
     if not data or form.is_valid():
         c = form.cleaned_data if data else {}
         if c.get("q") and not user.sees_identities:
@@ -107,11 +112,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             page = c.get("page") or 1
             found = incident_page(user, filters, page=page, page_size=PAGE_SIZE)
             rows, has_next = found.rows, found.has_next
+            matches = _matches(user, filters, page=page, shown=len(rows), has_next=has_next)
     context = {
         "form": form,
         "rows": _list_rows(rows, user),
         "page": page,
         "has_next": has_next,
+        "matches": matches,
     }
     template = (
         "cases/_incident_rows.html"
@@ -119,6 +126,21 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         else "cases/incident_list.html"
     )
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _matches(user: User, filters: IncidentFilters, *, page: int, shown: int, has_next: bool) -> str:
+    """What the list says of its matches: 237 incidents match; 51 to 100 shown. Counted only
+    when another page follows: on the last page the rows already tell."""
+    first, last = (page - 1) * PAGE_SIZE + 1, (page - 1) * PAGE_SIZE + shown
+    if not shown:
+        return ""
+    limit = max(MATCHES_COUNTED, last)
+    total = incident_match_count(user, filters, limit=limit + 1) if has_next else last
+    if total > limit:
+        text = f"More than {limit:,} incidents match"
+    else:
+        text = f"{total:,} incident{pluralize(total, ' matches,s match')}"
+    return f"{text}; {first:,} to {last:,} shown." if page > 1 or has_next else f"{text}."
 
 
 @dataclass(frozen=True)
@@ -154,7 +176,7 @@ def _list_row(
         host_country=incident.host_country,
         tactics=[tactics.label(code) for code in codes.tactics],
         status=incident.get_status_display(),
-        verification=incident.verification,
+        verification=incident.get_verification_display(),
         tlp=incident.tlp,
         tlp_label=incident.get_tlp_display(),
     )
