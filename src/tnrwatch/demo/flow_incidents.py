@@ -101,7 +101,7 @@ def _extradition(today: date) -> IncidentData:
                 issued_by="TJ",
                 issued_on=started,
                 status="active",
-                status_on=today + timedelta(days=3),
+                status_on=started,
             )
         ],
         sources=[
