@@ -350,6 +350,7 @@ def test_the_same_form_sent_twice_is_one_report_with_one_codename(
     double_click = Client().post(f"/r/{slug}/en/new/", body)  # the answer the browser shows
     assert first.status_code == double_click.status_code == 302
     assert Report.objects.count() == 1
+    assert len(Report.objects.get().submission_lookup or "") == 64  # fits PostgreSQL's column
     shown = Client()
     shown.cookies = double_click.cookies
     codename = _codename(shown.get(f"/r/{slug}/en/receipt/").content.decode())

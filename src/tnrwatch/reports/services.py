@@ -203,7 +203,9 @@ def _submission_keys(token: str, plaintext_answers: bytes) -> tuple[str, bytes]:
     anything. The lookup covers the answers too, so the same form sent again with other
     answers (the back button, then a second report) is a new report, not a repeat."""
     secret = hashlib.blake2b(token.encode(), digest_size=32, person=b"tnr-submit").digest()
-    lookup = hashlib.blake2b(plaintext_answers, key=secret, person=b"tnr-sub-lookup").hexdigest()
+    lookup = hashlib.blake2b(
+        plaintext_answers, key=secret, digest_size=32, person=b"tnr-sub-lookup"
+    ).hexdigest()  # 64 hex digits: the column's width
     return lookup, crypto.derive_subkey(secret, b"submission-codename")
 
 
