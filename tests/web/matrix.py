@@ -164,6 +164,9 @@ PAGES: dict[str, Entry] = {
         "public",
         {"GET": (200, 200, 200, 200), "POST": (400, 400, 400, 400)},
     ),
+    # The receipt after a submission (POST/redirect/GET); without a reporter cookie it sends
+    # the visitor to the follow-up page.
+    "r/<slug:slug>/<str:lang>/receipt/": ("public", {"GET HEAD": (302, 302, 302, 302)}),
     "r/<slug:slug>/<str:lang>/practise/": ("public", {"POST": (302, 302, 302, 302)}),
     "r/<slug:slug>/<str:lang>/follow-up/": ("public", {"GET POST": (200, 200, 200, 200)}),
     "r/<slug:slug>/<str:lang>/status/": ("public", {EVERY: (302, 302, 302, 302)}),

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tnrwatch.cases.inputs import InvalidInputError
 from tnrwatch.core.attachments import (
@@ -212,7 +212,7 @@ def _new_report_post(
     return response
 
 
-@require_GET
+@require_safe
 @public_page
 def receipt(request: HttpRequest, channel: ReportingChannel, lang: str) -> HttpResponse:
     """The codename, once more on each reload while the reporter's session lasts."""
