@@ -160,6 +160,9 @@ def test_a_reporter_and_a_case_worker_work_a_report_through_to_an_incident(
     expect(page.get_by_text("أخي استُجوب الأسبوع الماضي")).to_be_visible()
     page.get_by_role("link", name="Turn into an incident").click()
     expect(page.get_by_label("Narrative")).to_contain_text(canary)
+    # The reporter wrote no date, so none is invented: the case worker gives one.
+    expect(page.get_by_label("Start date")).to_have_value("")
+    page.get_by_label("Start date").fill("2026-10-01")
     page.get_by_role("button", name="Save incident").click()
     expect(page.get_by_text("reporting channel").first).to_be_visible()
     incident = Incident.objects.get()

@@ -47,6 +47,7 @@ def deployment_env(database_url: str, tmp_path: Path) -> dict[str, str]:
         "TNRWATCH_DATABASE_URL": database_url,
         "TNRWATCH_VAR_DIR": str(tmp_path),
         "TNRWATCH_MASTER_KEY": settings.MASTER_KEY,
+        "TNRWATCH_SECRET_KEY": settings.SECRET_KEY,
         "TNRWATCH_WEBHOOK_ALLOW_LOCAL": "1",
         # Short times, so the test waits seconds, not minutes: each send may take up to
         # 2 s, a claim lasts 8 s (so a batch is 2 messages), the sweep runs every second.
