@@ -128,8 +128,11 @@ def main() -> None:
         help="what-if: set PRAGMA cache_size on each SQLite connection (settings.py sets none, "
         "so SQLite keeps its 2 MiB default)",
     )
+    parser.add_argument(
+        "--name", default="bench", help="the database: bench/out/NAME.sqlite3 or tnr_NAME"
+    )
     args = parser.parse_args()
-    configure(args.db, args.src)
+    configure(args.db, args.src, args.name)
     if args.sqlite_cache_mib:
         _sqlite_cache(args.sqlite_cache_mib)
     from bench_setup import ensure_loaded, personas_for_bench

@@ -94,7 +94,13 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="append the results to this JSON-lines file")
     parser.add_argument("--src", type=Path, default=HERE.parent / "src")
+    parser.add_argument(
+        "--markdown", type=Path, help="print the runs of this JSON-lines file as tables, and stop"
+    )
     args = parser.parse_args()
+    if args.markdown:
+        markdown(args.markdown)
+        return
     configure(args.db, args.src, args.name)
     from bench_setup import ensure_loaded
 
@@ -373,6 +379,7 @@ def report(args: argparse.Namespace, phases: list[Phase], incidents: int, mine: 
             f"{goal.p(0.95):.1f} ms, {verdict} (at {incidents:,} incidents)"
         )
     if args.json:
+        run_at = time.strftime("%Y-%m-%d %H:%M")
         with args.json.open("a") as out:
             for phase in phases:
                 record = {
@@ -391,9 +398,50 @@ def report(args: argparse.Namespace, phases: list[Phase], incidents: int, mine: 
                         phase.server_cpu_ms / max(len(phase.latencies), 1), 2
                     ),
                     "load": phase.load,
-                    "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+                    "run": run_at,
                 }
                 out.write(json.dumps(record) + "\n")
+
+
+def markdown(path: Path) -> None:
+    """One table per run (database, scale, server environment, time) of a --json file."""
+    runs: dict[tuple[str, int, str, str], list[dict[str, Any]]] = {}
+    for line in path.read_text().splitlines():
+        row = json.loads(line)
+        key = (row["db"], row["incidents"], " ".join(row["server_env"]), row["run"])
+        runs.setdefault(key, []).append(row)
+    for (db, incidents, env, at), rows in runs.items():
+        print(f"\n{db}, {incidents:,} incidents{', ' + env if env else ''} ({at})\n")
+        print(
+            "| clients | path | pages/s | p50 | p95 | p50 x raw | p95 x raw "
+            "| p50 x static | p95 x static | server CPU/request | load |"
+        )
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        by = {(r["clients"], r["path"]): r for r in rows}
+        for r in rows:
+            raw, static = by[r["clients"], "raw SQL"], by[r["clients"], "static file"]
+            ratios = (
+                [
+                    f"{r['p50'] / raw['p50']:.1f}x",
+                    f"{r['p95'] / raw['p95']:.1f}x",
+                    f"{r['p50'] / static['p50']:.0f}x",
+                    f"{r['p95'] / static['p95']:.0f}x",
+                ]
+                if r["path"].startswith("list")
+                else [""] * 4
+            )
+            cpu = "" if r["path"] == "raw SQL" else f"{r['server_cpu_ms_per_request']:.1f}"
+            cells = [
+                str(r["clients"]),
+                r["path"],
+                f"{r['rate']:,.1f}",
+                f"{r['p50']:.1f}",
+                f"{r['p95']:.1f}",
+                *ratios,
+                cpu,
+                f"{r['load'][0]:.1f} to {r['load'][1]:.1f}",
+            ]
+            print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -114,11 +114,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # ALTER DATABASE ... SET parallel_setup_cost = 10000 (docs/deployment.md).
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     pg_options["options"] = f"-c parallel_setup_cost={envint('PG_PARALLEL_SETUP_COST', 10000)}"
-    # A pool of open connections per process (psycopg_pool through Django): opening one per
-    # request cost 12-17 ms (bench/README.md). As large as waitress's threads
-    # (cli.waitress_options), so a request never waits for another's connection. Django
-    # refuses a pool with persistent connections, hence CONN_MAX_AGE 0: a request hands its
-    # connection back to the pool. TNRWATCH_PG_POOL=0 for an external pooler (PgBouncer).
+    # A pool of open connections per process (psycopg_pool through Django): opening one
+    # costs 10-20 ms (bench/README.md), paid only when the pool grows. As large as
+    # waitress's threads (cli.waitress_options), so a request never waits for another's
+    # connection. Django refuses a pool with persistent connections, hence CONN_MAX_AGE 0:
+    # a request hands its connection back to the pool. TNRWATCH_PG_POOL=0 for an external
+    # pooler (PgBouncer).
     if envbool("PG_POOL", True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         pg_options["pool"] = {
