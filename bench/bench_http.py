@@ -26,6 +26,7 @@ database's or the worker's). Figures and how to read them: bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -92,6 +93,12 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="an environment variable for the server only, e.g. TNRWATCH_PG_POOL=0",
     )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="what-if: run this many `serve` processes, client k talking to server k mod N",
+    )
     parser.add_argument("--json", type=Path, help="append the results to this JSON-lines file")
     parser.add_argument("--src", type=Path, default=HERE.parent / "src")
     parser.add_argument(
@@ -108,8 +115,9 @@ def main() -> None:
     counts = [int(c) for c in args.clients.split(",")]
     cookies, org_id, incidents, mine = _sessions(max(counts))
     env = dict(os.environ, **dict(item.split("=", 1) for item in args.server_env))
-    with Server(env) as server:
-        phases = run(args, server, counts, cookies, org_id)
+    with contextlib.ExitStack() as stack:
+        servers = Servers([stack.enter_context(Server(env)) for _ in range(args.servers)])
+        phases = run(args, servers, counts, cookies, org_id)
     report(args, phases, incidents, mine)
 
 
@@ -187,11 +195,27 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Servers:
+    """One or more servers: client k talks to server k mod N; CPU is their sum."""
+
+    def __init__(self, servers: list[Server]) -> None:
+        self.servers = servers
+
+    def connection(self, k: int) -> http.client.HTTPConnection:
+        return self.servers[k % len(self.servers)].connection()
+
+    def get(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        return self.servers[0].get(path, headers)
+
+    def cpu_seconds(self) -> float:
+        return sum(server.cpu_seconds() for server in self.servers)
+
+
 Request = Callable[[Any, random.Random], bool]  # one request on a client's connection: ok?
 
 
 def run(
-    args: argparse.Namespace, server: Server, counts: list[int], cookies: list[str], org_id: int
+    args: argparse.Namespace, server: Servers, counts: list[int], cookies: list[str], org_id: int
 ) -> list[Phase]:
     static = _static_path(server)
     phases = []
@@ -220,11 +244,11 @@ def run(
 def measure(
     phase: Phase,
     request: Request,
-    connect: Callable[[], Any],
+    connect: Callable[[int], Any],
     total: int,
     seconds: float,
     seed: int,
-    server: Server,
+    server: Servers,
 ) -> None:
     """`phase.clients` threads, each with its own connection and warmed up by one request,
     share `total` requests; the phase stops early after `seconds`."""
@@ -233,7 +257,7 @@ def measure(
     deadline = [float("inf")]
 
     def client(k: int) -> None:
-        rng, conn = random.Random(seed * 100 + k), connect()
+        rng, conn = random.Random(seed * 100 + k), connect(k)
         request((conn, k), rng)  # warm-up: the connection, the session's first load
         start.wait()
         while True:
@@ -247,7 +271,7 @@ def measure(
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
-                conn = connect()
+                conn = connect(k)
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
                 if ok:
@@ -286,7 +310,7 @@ def _page(cookies: list[str], filters: list[tuple[str, str]]) -> Request:
     return request
 
 
-def _static_path(server: Server) -> str:
+def _static_path(server: Servers) -> str:
     """The hashed name of the site's stylesheet, as the pages link it."""
     manifest = json.loads((OUT / "static" / "staticfiles.json").read_text())
     name = manifest["paths"]["tnrwatch/site.css"]
@@ -306,10 +330,10 @@ def _static(path: str) -> Request:
     return request
 
 
-def _raw_connect(db: str, name: str) -> Callable[[], Any]:
+def _raw_connect(db: str, name: str) -> Callable[[int], Any]:
     """A plain driver connection per client: no Django, no pool."""
 
-    def connect() -> Any:
+    def connect(k: int) -> Any:
         if db == "sqlite":
             return sqlite3.connect(OUT / f"{name}.sqlite3", check_same_thread=False)
         import psycopg
@@ -347,7 +371,8 @@ def _raw_request(db: str, org_id: int) -> Request:
 def report(args: argparse.Namespace, phases: list[Phase], incidents: int, mine: int) -> None:
     print(
         f"\n{args.db} ({args.name}): {incidents:,} incidents, {mine:,} in the benchmarked "
-        f"organisation; server env {args.server_env or 'as deployed'}; {os.cpu_count()} CPUs"
+        f"organisation; server env {args.server_env or 'as deployed'}; {args.servers} server "
+        f"process(es); {os.cpu_count()} CPUs"
     )
     print(
         f"{'clients':>7} {'path':28} {'pages/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
@@ -386,7 +411,8 @@ def report(args: argparse.Namespace, phases: list[Phase], incidents: int, mine: 
                     "db": args.db,
                     "name": args.name,
                     "incidents": incidents,
-                    "server_env": args.server_env,
+                    "server_env": args.server_env
+                    + ([f"servers={args.servers}"] if args.servers > 1 else []),
                     "clients": phase.clients,
                     "path": phase.name,
                     "requests": len(phase.latencies),
