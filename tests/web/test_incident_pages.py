@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from tnrwatch.cases.services import incident_create, incident_update
+import re
+from datetime import date
+from html import unescape
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tnrwatch.cases.inputs import MechanismData, NameData, PersonData, TargetData
+from tnrwatch.cases.services import incident_create, incident_update, person_update
 
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client
@@ -16,10 +24,62 @@ def test_the_history_shows_what_changed_to_those_who_may_see_it(personas: Person
     page = verified_client(personas.case_worker).get(f"/incidents/{incident.uuid}/")
     html = page.content.decode()
     assert "Red Notice against a Uyghur poet in Istanbul" in html  # the old title, struck out
-    assert '<del dir="auto">new</del> → <ins dir="auto">open</ins>' in html
+    assert '<del dir="auto">New</del> → <ins dir="auto">Open</ins>' in html
     analyst = verified_client(personas.analyst).get(f"/incidents/{incident.uuid}/")
     assert "Red Notice against a Uyghur poet" not in analyst.content.decode()
-    assert "status" in analyst.content.decode()  # field names only
+    history = history_text(analyst.content.decode())
+    assert "Edited: " in history and "Status" in history and "Title" in history  # names only
+
+
+def history_text(page: str) -> str:
+    """The History section's text as it reads, one space between words."""
+    section = page.split("<h2>History</h2>", 1)[1]
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", section)).split())
+
+
+def test_the_history_reads_in_labels_not_codes_or_json(personas: Personas) -> None:
+    incident = incident_create(actor=personas.case_worker, data=incident_data())
+    relative = incident.targets.get(role="relative").person
+    edited = incident_data(
+        origin_states=["CN", "IR"],
+        tactics=["host_detention", "family_coercion", "digital_threats"],
+        mechanisms=[
+            MechanismData(
+                kind="interpol_red_notice",
+                reference="A-1234/5-2023",
+                issued_by="CN",
+                issued_on=date(2024, 1, 2),
+                status="challenged",
+            )
+        ],
+    )
+    edited.targets = [
+        TargetData(role="associate", person_uuid=relative.uuid, target_group="journalist")
+    ]
+    incident_update(actor=personas.case_worker, incident=incident, data=edited)
+
+    page = verified_client(personas.case_worker).get(f"/incidents/{incident.uuid}/")
+    history = history_text(page.content.decode())
+    assert "Edited" in history and "Created" in history
+    assert "Tactics: INTERPOL Red Notice or Diffusion → Digital threats and harassment" in history
+    assert "Origin states: — → Iran, Islamic Republic of (IR)" in history
+    assert (
+        "Legal mechanisms: INTERPOL Red Notice A-1234/5-2023, issued by China (CN), Active"
+        " → INTERPOL Red Notice A-1234/5-2023, issued by China (CN), 2024-01-02, Challenged"
+    ) in history
+    assert (
+        "Targets: Gulnara Tokhtieva, Primary target,"
+        " Member of a targeted ethnic or religious group;"
+        " Tokhti Akhmed, Relative (parent) → Tokhti Akhmed, Associate, Journalist"
+    ) in history
+    for raw in ("origin_states", "legal_mechanisms", "interpol", "update", '["', "{"):
+        assert raw not in history, raw
+
+    analyst = verified_client(personas.analyst).get(f"/incidents/{incident.uuid}/")
+    history = history_text(analyst.content.decode())
+    assert "Edited: Legal mechanisms, Origin states, " in history
+    assert "Tactics" in history and "Targets" in history
+    assert "Tokhti" not in history and "A-1234" not in history
 
 
 def test_the_list_answers_an_htmx_request_with_the_rows_alone(personas: Personas) -> None:
@@ -90,6 +150,24 @@ def test_list_and_detail_pages_make_a_bounded_number_of_queries(
         client.get(f"/incidents/{incident.uuid}/")
 
 
+def test_a_longer_history_costs_the_incident_page_one_query_at_most(personas: Personas) -> None:
+    incident = incident_create(actor=personas.case_worker, data=incident_data())
+    client = verified_client(personas.case_worker)
+    client.get(f"/incidents/{incident.uuid}/")  # the session's first request is dearer
+    with CaptureQueriesContext(connection) as one_version:
+        client.get(f"/incidents/{incident.uuid}/")
+    for assignee in (personas.case_worker, personas.admin, None):
+        edited = incident_data(
+            title=f"Edit {assignee}", assignee_uuid=assignee.uuid if assignee else None
+        )
+        incident = incident_update(actor=personas.case_worker, incident=incident, data=edited)
+    with CaptureQueriesContext(connection) as four_versions:
+        page = client.get(f"/incidents/{incident.uuid}/")
+    # One more: the names of the assignees the history shows, all at once.
+    assert len(four_versions) <= len(one_version) + 1
+    assert "Assignee: cora_caseworker → ada_admin" in history_text(page.content.decode())
+
+
 def test_the_person_page_lists_incidents_where_they_appear_as_a_relative(
     personas: Personas,
 ) -> None:
@@ -99,6 +177,28 @@ def test_the_person_page_lists_incidents_where_they_appear_as_a_relative(
     html = page.content.decode()
     assert "Tokhti Akhmed" in html and 'Relative (<span dir="auto">parent</span>)' in html
     assert "Red Notice against a Uyghur poet in Istanbul" in html
+
+
+def test_the_person_history_reads_in_labels(personas: Personas) -> None:
+    incident = incident_create(actor=personas.case_worker, data=incident_data())
+    parent = incident.targets.get(role="relative").person
+    data = PersonData(
+        names=[NameData("Tokhti Akhmed", "Latn"), NameData("Тохти Ахмед", "Cyrl", "ru")],
+        nationalities=["CN"],
+        residence_status="asylum_seeker",
+        statuses=["former_official"],
+        consent_share_partners=True,
+    )
+    person_update(actor=personas.case_worker, person=parent, data=data)
+    page = verified_client(personas.case_worker).get(f"/persons/{parent.uuid}/")
+    history = history_text(page.content.decode())
+    assert "Names: — → Тохти Ахмед (Cyrl, ru)" in history
+    assert "Nationalities: — → China (CN)" in history
+    assert "Residence status: Unknown → Asylum seeker" in history
+    assert "Statuses: — → Former official" in history
+    assert "Consent: Partners: no; authorities: no; public statistics: no → Partners: yes;" in (
+        history
+    )
 
 
 def test_a_case_worker_edits_a_person_and_adds_a_name_in_another_script(

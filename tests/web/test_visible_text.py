@@ -11,6 +11,7 @@ vocabulary or of a model's choices.
 from __future__ import annotations
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 from django.apps import apps
@@ -18,14 +19,16 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
-from tnrwatch.cases.services import incident_create
+from tnrwatch.cases.inputs import NameData, PersonData, TargetData
+from tnrwatch.cases.selectors import access_incident
+from tnrwatch.cases.services import incident_create, incident_update, person_update
 from tnrwatch.core.models import User
 from tnrwatch.core.services import user_create
 from tnrwatch.sharing.services import agreement_accept, agreement_propose, incident_share
 from tnrwatch.vocab.loader import NAMES, vocabulary
 
 from ..conftest import PASSWORD, Personas, verified_client
-from .matrix import FIXED, PAGES, answers, coded_incident, fill, matrix_records
+from .matrix import FIXED, PAGES, TITLE, answers, coded_incident, fill, matrix_records
 
 TEMPLATE_SYNTAX = ("{#", "#}", "{%", "%}", "{{", "}}")
 
@@ -107,6 +110,36 @@ def _shared_with_a(personas: Personas) -> str:
     return str(incident.uuid)
 
 
+def edit_the_coded_incident(personas: Personas, incident_id: str) -> None:
+    """Edit the matrix's incident and its primary target, so that their history has codes
+    to show: tactics, origin states, a legal mechanism, a target and a person's statuses."""
+    incident = access_incident(personas.case_worker, incident_id)
+    data = coded_incident(TITLE)
+    data.tactics = [t for t in data.tactics if t != "interpol_abuse"] + ["digital_threats"]
+    data.origin_states = ["CN", "IR"]
+    data.mechanisms[1].status = "active"  # the INTERPOL diffusion, withdrawn before
+    data.mechanisms[1].issued_on = date(2024, 1, 2)
+    data.targets = [
+        TargetData(
+            role=t.role, person_uuid=t.person.uuid, relation=t.relation, target_group=t.target_group
+        )
+        for t in incident.targets.all()
+    ]
+    data.targets[-1].target_group = "human_rights_defender"  # was a cleric or alleged extremist
+    incident_update(actor=personas.case_worker, incident=incident, data=data)
+    primary = incident.targets.get(role="primary").person
+    person_update(
+        actor=personas.case_worker,
+        person=primary,
+        data=PersonData(
+            names=[NameData(n.value, n.script) for n in primary.names.all()],
+            statuses=["former_official"],
+            residence_status="asylum_seeker",
+            residence_country="TR",
+        ),
+    )
+
+
 def _unlocked(user: User) -> Client:
     client = verified_client(user)
     answer = client.post("/reports/unlock/", {"passphrase": "matrix reporting passphrase"})
@@ -116,6 +149,7 @@ def _unlocked(user: User) -> Client:
 
 def test_no_page_shows_template_syntax_or_a_code(personas: Personas) -> None:
     records = matrix_records(personas)
+    edit_the_coded_incident(personas, records["incident_id"])
     shared = {**records, **FIXED, "incident_id": _shared_with_a(personas)}
     clients = {
         "admin": _unlocked(personas.admin),

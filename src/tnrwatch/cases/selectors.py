@@ -8,11 +8,12 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from tnrwatch.cases import models as m
+from tnrwatch.cases.history import HistoryEntry, changes_between
 from tnrwatch.cases.names import blind, query_alternatives
 from tnrwatch.cases.services import records_listed
 from tnrwatch.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
@@ -266,35 +267,33 @@ def person_incidents(person: m.Person) -> list[m.IncidentTarget]:
     )
 
 
-@dataclass
-class HistoryEntry:
-    version: m.RecordVersion
-    # (field, value before, value after); empty for roles that do not see identities.
-    changes: list[tuple[str, str, str]]
-
-
 def record_history(user: User, record_uuid: uuid.UUID) -> list[HistoryEntry]:
     """A record's versions, newest first; with the values changed for roles that may see
     them (the versions are sealed, so only those roles' pages decrypt them)."""
+    org_id = _org_id(user)
     versions = list(
-        m.RecordVersion.objects.filter(organisation_id=_org_id(user), record_uuid=record_uuid)
+        m.RecordVersion.objects.filter(organisation_id=org_id, record_uuid=record_uuid)
         .select_related("actor")
         .order_by("version")
     )
+    snapshots = [json.loads(v.snapshot) if user.sees_identities else {} for v in versions]
+    users = _assignees(org_id, versions, snapshots)
     entries: list[HistoryEntry] = []
-    before: dict[str, object] = {}
-    for version in versions:
-        after = json.loads(version.snapshot) if user.sees_identities else {}
-        changes = [
-            (field, _shown(before.get(field)), _shown(after.get(field)))
-            for field in version.changed_fields
-            if field in after and version.version > 1
-        ]
-        entries.append(HistoryEntry(version=version, changes=changes))
+    before: dict[str, Any] = {}
+    for version, after in zip(versions, snapshots, strict=True):
+        fields = version.changed_fields if version.version > 1 else []
+        entries.append(HistoryEntry(version, changes_between(before, after, fields, users)))
         before = after
     return entries[::-1]
 
 
-def _shown(value: object) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 300 else text[:300] + "…"
+def _assignees(
+    org_id: int, versions: list[m.RecordVersion], snapshots: list[dict[str, Any]]
+) -> dict[str, str]:
+    """The usernames of the assignees an edit changed, by UUID, in one query."""
+    changed = any("assignee" in v.changed_fields for v in versions if v.version > 1)
+    ids = {s["assignee"] for s in snapshots if s.get("assignee")} if changed else set()
+    if not ids:
+        return {}
+    found = User.objects.filter(organisation_id=org_id, uuid__in=ids)
+    return {str(u.uuid): u.username for u in found}
