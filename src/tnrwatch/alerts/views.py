@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tnrwatch.alerts import services as svc
 from tnrwatch.alerts.forms import (
@@ -47,6 +47,7 @@ def _list_page(request: HttpRequest, email_form: EmailForm, status: int = 200) -
 
 
 @member_required()
+@require_safe
 def alert_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request, EmailForm(initial={"email": request_user(request).email}))
 
@@ -148,6 +149,7 @@ def alert_delete(request: HttpRequest, subscription_id: str) -> HttpResponse:
 
 
 @member_required(write=True)
+@require_safe
 def focal_point_list(request: HttpRequest) -> HttpResponse:
     points = focal_points_of(request_user(request))
     return render(request, "alerts/focal_points.html", {"points": points})
@@ -237,6 +239,7 @@ def focal_point_subscription_new(request: HttpRequest, focal_point_id: str) -> H
 
 
 @member_required(write=True)
+@require_safe
 def deadline_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     mine = request.GET.get("who") != "all"

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tnrwatch.cases import models as m
 from tnrwatch.cases.export import incident_view, person_view, pseudonym
@@ -97,6 +97,7 @@ class FilterForm(Form):
 
 
 @member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     data = _search_data(request)
@@ -196,6 +197,7 @@ def _search_data(request: HttpRequest) -> QueryDict:
 
 
 @member_required()
+@require_safe
 def incident_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
     user = request_user(request)
     incident = access_incident(user, incident_id)
@@ -307,6 +309,7 @@ def _hide_errors(*items: forms.Form | forms.BaseFormSet) -> None:  # type: ignor
 
 
 @member_required()
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     # Names come only by POST, never in the URL (see _search_data).
@@ -326,6 +329,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required()
+@require_safe
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     user = request_user(request)
     person = access_person(user, person_id)

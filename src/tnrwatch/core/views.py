@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -145,5 +145,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("incident-list")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tnrwatch.core.decorators import member_required, request_user
 from tnrwatch.core.errors import ApplicationError
@@ -16,6 +16,7 @@ from tnrwatch.outbox.services import outbox_retry
 
 
 @member_required(write=True)
+@require_safe
 def delivery_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Status.values:

@@ -95,6 +95,7 @@ def _render(
     return render(request, template, {**base, **context}, status=status)
 
 
+@require_safe
 def channel_home(request: HttpRequest, slug: str) -> HttpResponse:
     """Choose a language: each one named in itself."""
     channel = ReportingChannel.objects.select_related("organisation").filter(slug=slug).first()
@@ -104,6 +105,7 @@ def channel_home(request: HttpRequest, slug: str) -> HttpResponse:
         return _render(request, "reports/public/languages.html", channel, "en", {})
 
 
+@require_safe
 def channel_key(request: HttpRequest, slug: str) -> HttpResponse:
     """The keys to publish: the verification key checks proofs of submission."""
     channel = ReportingChannel.objects.select_related("organisation").filter(slug=slug).first()
@@ -118,6 +120,7 @@ def channel_key(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 @public_page
 def intro(request: HttpRequest, channel: ReportingChannel, lang: str) -> HttpResponse:
     return _render(request, "reports/public/intro.html", channel, lang, {})
@@ -296,6 +299,7 @@ STATUS_FOR_REPORTER = {
 }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @csrf_exempt  # see new_report: upload handlers first, then the CSRF check
 @public_page
 def status(request: HttpRequest, channel: ReportingChannel, lang: str) -> HttpResponse:
@@ -361,6 +365,7 @@ def _status_page(
     )
 
 
+@require_safe
 @public_page
 def proof(request: HttpRequest, channel: ReportingChannel, lang: str) -> HttpResponse:
     found = _reporter_report(request, channel)

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tnrwatch.cases import models as cm
 from tnrwatch.cases.inputs import InvalidInputError
@@ -57,6 +57,7 @@ def _unlocked_key(request: HttpRequest) -> bytes | None:
 
 
 @member_required(write=True)
+@require_safe
 def report_inbox(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     channel = channel_of(user)
@@ -269,6 +270,7 @@ def _opened(request: HttpRequest, report_id: str) -> tuple[Report, bytes] | None
 
 
 @member_required(write=True)
+@require_safe
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
     opened = _opened(request, report_id)
     if opened is None:
@@ -323,6 +325,7 @@ def report_reply_view(request: HttpRequest, report_id: str) -> HttpResponse:
 
 
 @member_required(write=True)
+@require_safe
 def report_file(request: HttpRequest, report_id: str, file_id: str, variant: str) -> HttpResponse:
     opened = _opened(request, report_id)
     if opened is None:

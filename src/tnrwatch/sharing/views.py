@@ -11,7 +11,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tnrwatch.cases.selectors import access_incident
 from tnrwatch.cases.services import record_viewed
@@ -171,6 +171,7 @@ def share_revoke_view(request: HttpRequest, incident_id: str) -> HttpResponse:
 
 
 @member_required()
+@require_safe
 def shared_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     page = _page_number(request.GET.get("page", ""))
@@ -190,6 +191,7 @@ def _page_number(text: str) -> int:
 
 
 @member_required()
+@require_safe
 def shared_detail(request: HttpRequest, incident_id: str) -> HttpResponse:
     user = request_user(request)
     shared = access_shared_incident(user, incident_id)
