@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Django's command-line utility, for development; `tnrwatch` is the user-facing CLI."""
+"""Django's command-line utility, for development; `beyondreach` is the user-facing CLI."""
 
 import os
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tnrwatch.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beyondreach.settings")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

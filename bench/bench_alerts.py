@@ -15,7 +15,7 @@ PostgreSQL database `tnr_bench_alerts`, never the test database), with a webhook
    the worker's delivery function (`outbox_deliver_due`): claim, open the sealed envelope,
    sign, send, record, per message;
 3. latency: a case worker saves an urgent incident (`incident_create`) that a focal point's
-   rule matches; a real `python -m django db_worker` process, started as `tnrwatch serve`
+   rule matches; a real `python -m django db_worker` process, started as `beyondreach serve`
    starts it (one-second poll), delivers the webhook. Save to arrival, p50 and p95;
 4. matching: what `alerts_match` costs the saving request, with 200 rules in the
    organisation (a tenth of them matching).
@@ -62,14 +62,14 @@ def configure(db: str) -> None:
         leftover.unlink()
     os.environ.update(
         {
-            "TNRWATCH_MASTER_KEY_FILE": str(key_file),
-            "TNRWATCH_VAR_DIR": str(OUT),
-            "TNRWATCH_DATABASE_URL": f"sqlite:///{sqlite}"
+            "BEYONDREACH_MASTER_KEY_FILE": str(key_file),
+            "BEYONDREACH_VAR_DIR": str(OUT),
+            "BEYONDREACH_DATABASE_URL": f"sqlite:///{sqlite}"
             if db == "sqlite"
             else f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}",
-            "DJANGO_SETTINGS_MODULE": "tnrwatch.settings",
-            "TNRWATCH_WEBHOOK_ALLOW_LOCAL": "1",
-            "TNRWATCH_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
+            "BEYONDREACH_WEBHOOK_ALLOW_LOCAL": "1",
+            "BEYONDREACH_LOG_LEVEL": "WARNING",
         }
     )
     if db == "postgres":
@@ -170,7 +170,7 @@ def raw_mails(port: int, n: int) -> float:
         for i in range(n):
             message = EmailMessage()
             message["From"], message["To"] = "alerts@bench.example", "unit@bench.example"
-            message["Subject"] = f"[TNR Watch] Urgent: incident in TR ({i})"
+            message["Subject"] = f"[Beyond Reach] Urgent: incident in TR ({i})"
             message.set_content("Coded facts only.\n" * 8)
             smtp.send_message(message)
     return rate(n, time.perf_counter() - started)
@@ -179,8 +179,8 @@ def raw_mails(port: int, n: int) -> float:
 def outbox_rate(n: int, envelope: Any, org: Any, prefix: str) -> float:
     from django.db import transaction
 
-    from tnrwatch.outbox.models import Message, Status
-    from tnrwatch.outbox.services import outbox_deliver_due, outbox_enqueue
+    from beyondreach.outbox.models import Message, Status
+    from beyondreach.outbox.services import outbox_deliver_due, outbox_enqueue
 
     with transaction.atomic():
         for i in range(n):
@@ -201,16 +201,16 @@ def percentile(values: list[float], q: float) -> float:
 
 def latency(receiver: Receiver, samples: int) -> tuple[list[float], list[float]]:
     """(save to arrival, save itself) in ms, with a real worker process polling every 1 s."""
-    from tnrwatch.alerts.services import (
+    from beyondreach.alerts.services import (
         FocalPointData,
         RuleData,
         focal_point_create,
         subscription_create,
     )
-    from tnrwatch.cases.inputs import IncidentData
-    from tnrwatch.cases.services import incident_create
-    from tnrwatch.core.models import Organisation, User
-    from tnrwatch.core.services import user_create
+    from beyondreach.cases.inputs import IncidentData
+    from beyondreach.cases.services import incident_create
+    from beyondreach.core.models import Organisation, User
+    from beyondreach.core.services import user_create
 
     org = Organisation.objects.get(name="Bench Exiles")
     admin = User.objects.get(username="bench_admin")
@@ -258,12 +258,12 @@ def latency(receiver: Receiver, samples: int) -> tuple[list[float], list[float]]
 def matching_cost(org: Any, rules: int, samples: int) -> list[float]:
     """ms of `alerts_match` for one saved incident, with `rules` subscriptions in the
     organisation (a tenth of them matching it): what the save request pays after commit."""
-    from tnrwatch.alerts.matching import alerts_match, on_incident_saved
-    from tnrwatch.alerts.services import RuleData, subscription_create, user_email_set
-    from tnrwatch.cases.inputs import IncidentData
-    from tnrwatch.cases.services import incident_create
-    from tnrwatch.cases.signals import incident_saved
-    from tnrwatch.core.models import User
+    from beyondreach.alerts.matching import alerts_match, on_incident_saved
+    from beyondreach.alerts.services import RuleData, subscription_create, user_email_set
+    from beyondreach.cases.inputs import IncidentData
+    from beyondreach.cases.services import incident_create
+    from beyondreach.cases.signals import incident_saved
+    from beyondreach.core.models import User
 
     member = User.objects.get(username="bench_admin")
     user_email_set(actor=member, email="bench@ngo.example")
@@ -307,8 +307,8 @@ def main() -> None:
     configure(args.db)
     from django.conf import settings
 
-    from tnrwatch.core.services import organisation_create, user_create
-    from tnrwatch.outbox.channels import Email, Webhook
+    from beyondreach.core.services import organisation_create, user_create
+    from beyondreach.outbox.channels import Email, Webhook
 
     receiver, sink = Receiver(), MailSink()
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
@@ -317,7 +317,7 @@ def main() -> None:
     n = args.messages
     payload = {"event": "incident.urgent", "incident": {"host_country": "TR", "tactics": ["x"]}}
     hook = Webhook(url=receiver.url, secret=SECRET, event="incident.urgent", payload=payload)
-    mail = Email(to=("unit@bench.example",), subject="[TNR Watch] Urgent", body="Coded.\n" * 8)
+    mail = Email(to=("unit@bench.example",), subject="[Beyond Reach] Urgent", body="Coded.\n" * 8)
 
     raw_post_rate = raw_posts(receiver.url, n)
     hook_rate = outbox_rate(n, hook, org, "hook")

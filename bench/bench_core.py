@@ -48,21 +48,21 @@ def configure(db: str, src: Path = HERE.parent / "src", name: str = "bench") -> 
         import secrets
 
         key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    os.environ["TNRWATCH_MASTER_KEY_FILE"] = str(key_file)
-    secret_file = OUT / "secret.key"  # settings.py reads it from TNRWATCH_VAR_DIR, below
+    os.environ["BEYONDREACH_MASTER_KEY_FILE"] = str(key_file)
+    secret_file = OUT / "secret.key"  # settings.py reads it from BEYONDREACH_VAR_DIR, below
     if not secret_file.exists():
         import secrets
 
         secret_file.write_text(secrets.token_urlsafe(50))
         secret_file.chmod(0o600)
     # Collected static files (the manifest storage production uses) go in bench/out/static.
-    os.environ["TNRWATCH_VAR_DIR"] = str(OUT)
-    os.environ["TNRWATCH_DATABASE_URL"] = (
+    os.environ["BEYONDREACH_VAR_DIR"] = str(OUT)
+    os.environ["BEYONDREACH_DATABASE_URL"] = (
         f"sqlite:///{OUT / f'{name}.sqlite3'}"
         if db == "sqlite"
         else f"postgres://postgres@127.0.0.1:5432/{pg_database(name)}"
     )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tnrwatch.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "beyondreach.settings"
     if db == "postgres":
         import psycopg
 
@@ -172,15 +172,15 @@ def run(args: argparse.Namespace, client: Any, api_headers: dict[str, str], org_
     from django.db import connection
     from django.test import Client
 
-    from tnrwatch.cases.models import Incident
-    from tnrwatch.cases.selectors import (
+    from beyondreach.cases.models import Incident
+    from beyondreach.cases.selectors import (
         IncidentFilters,
         access_incident,
         incident_list_codes,
         incident_list_visible_to,
         record_history,
     )
-    from tnrwatch.core.models import User
+    from beyondreach.core.models import User
 
     rng = random.Random(args.seed)
     uuids = _sample_uuids(args.db, args.incidents, org_id, rng)
@@ -280,7 +280,7 @@ def run(args: argparse.Namespace, client: Any, api_headers: dict[str, str], org_
 
 def _sample_uuids(db: str, incidents: int, org_id: int, rng: random.Random) -> list[str]:
     """Up to 500 random incidents of the organisation, for the detail pages."""
-    from tnrwatch.cases.models import Incident
+    from beyondreach.cases.models import Incident
 
     mine = Incident.objects.filter(organisation_id=org_id)
     if db == "postgres":

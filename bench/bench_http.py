@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_http.py --db sqlite --name bench_10k
     .venv/bin/python bench/bench_http.py --db postgres --name bench --clients 1,4,16
 
-It starts `tnrwatch serve` (waitress and the background worker, as deployed) on a free
+It starts `beyondreach serve` (waitress and the background worker, as deployed) on a free
 port of 127.0.0.1 against a bench database (bench_setup.py loads them), and drives it with
 1, 4 and 16 concurrent clients over loopback, each a case worker with its own session and
 its own keep-alive connection, as a browser has. Each phase is bounded by a request count
@@ -91,7 +91,7 @@ def main() -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="an environment variable for the server only, e.g. TNRWATCH_PG_POOL=0",
+        help="an environment variable for the server only, e.g. BEYONDREACH_PG_POOL=0",
     )
     parser.add_argument(
         "--servers",
@@ -127,8 +127,8 @@ def _sessions(n: int) -> tuple[list[str], int, int, int]:
     from django.conf import settings
     from django.test import Client
 
-    from tnrwatch.cases.models import Incident
-    from tnrwatch.core.models import User
+    from beyondreach.cases.models import Incident
+    from beyondreach.core.models import User
 
     user = User.objects.select_related("organisation").get(username=CASE_WORKER)
     cookies = [
@@ -140,7 +140,7 @@ def _sessions(n: int) -> tuple[list[str], int, int, int]:
 
 
 class Server:
-    """`tnrwatch serve` on a free loopback port, stopped (with its worker) on exit."""
+    """`beyondreach serve` on a free loopback port, stopped (with its worker) on exit."""
 
     def __init__(self, env: dict[str, str]) -> None:
         with socket.socket() as probe:
@@ -151,9 +151,9 @@ class Server:
 
     def __enter__(self) -> Server:
         self.log = (OUT / "serve.log").open("ab")
-        tnrwatch = Path(sys.executable).with_name("tnrwatch")
+        beyondreach = Path(sys.executable).with_name("beyondreach")
         self.process = subprocess.Popen(
-            [str(tnrwatch), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(beyondreach), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -313,7 +313,7 @@ def _page(cookies: list[str], filters: list[tuple[str, str]]) -> Request:
 def _static_path(server: Servers) -> str:
     """The hashed name of the site's stylesheet, as the pages link it."""
     manifest = json.loads((OUT / "static" / "staticfiles.json").read_text())
-    name = manifest["paths"]["tnrwatch/site.css"]
+    name = manifest["paths"]["beyondreach/site.css"]
     status, _ = server.get(f"/static/{name}", {})
     assert status == 200, status
     return f"/static/{name}"

@@ -7,7 +7,7 @@ loads the fictional incidents only (the long part), so that the benchmark itself
 later, at normal priority. `bench_core.py` calls `ensure_loaded` too, which does nothing
 when the database already holds N incidents.
 
-The incidents are the demo loader's (tnrwatch.demo, bulk mode: the same rows, sealed
+The incidents are the demo loader's (beyondreach.demo, bulk mode: the same rows, sealed
 values, blind name index and first versions as the services write). Each load appends
 one line to bench/out/loads.jsonl: database, incidents before and after, workers, seconds.
 """
@@ -34,8 +34,8 @@ def ensure_loaded(n: int, seed: int, workers: int = 0) -> None:
     """
     from django.db import connection
 
-    from tnrwatch.cases.models import Incident
-    from tnrwatch.demo.generate import demo_load, demo_orgs
+    from beyondreach.cases.models import Incident
+    from beyondreach.demo.generate import demo_load, demo_orgs
 
     have = Incident.objects.count()
     if have >= n:
@@ -111,8 +111,8 @@ def personas_for_bench() -> tuple[Any, dict[str, str], int]:
     header and the demo organisation's id."""
     from django.test import Client
 
-    from tnrwatch.core.models import User
-    from tnrwatch.core.services import api_token_create
+    from beyondreach.core.models import User
+    from beyondreach.core.services import api_token_create
 
     case_worker = User.objects.select_related("organisation").get(username=CASE_WORKER)
     analyst = User.objects.get(username=ANALYST)
@@ -130,7 +130,7 @@ def _verified_client(user: Any, client_class: Any) -> Any:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tnrwatch.core.middleware import SESSION_STARTED
+    from beyondreach.core.middleware import SESSION_STARTED
 
     client = client_class()
     client.force_login(user)

@@ -17,14 +17,14 @@ from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tnrwatch.core import crypto
-from tnrwatch.core.middleware import SESSION_STARTED
-from tnrwatch.core.models import Organisation, User
-from tnrwatch.core.sealed import forget_wrapped_keys
-from tnrwatch.core.services import organisation_create, user_create
+from beyondreach.core import crypto
+from beyondreach.core.middleware import SESSION_STARTED
+from beyondreach.core.models import Organisation, User
+from beyondreach.core.sealed import forget_wrapped_keys
+from beyondreach.core.services import organisation_create, user_create
 
 # The audit log's SQLite triggers, from a migration module whose name starts with a digit.
-_TRIGGERS = importlib.import_module("tnrwatch.core.migrations.0002_audit_append_only")
+_TRIGGERS = importlib.import_module("beyondreach.core.migrations.0002_audit_append_only")
 SQLITE_UP, SQLITE_DOWN = _TRIGGERS.SQLITE_UP, _TRIGGERS.SQLITE_DOWN
 
 PASSWORD = "a long test passphrase 42"
@@ -43,9 +43,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI (TNRWATCH_REQUIRE_ALL=1) a skipped test, browser or PostgreSQL, fails the run."""
-    if os.environ.get("TNRWATCH_REQUIRE_ALL") == "1" and _skipped:
-        print(f"\nTNRWATCH_REQUIRE_ALL: {len(_skipped)} tests were skipped: {_skipped[:5]}")
+    """In CI (BEYONDREACH_REQUIRE_ALL=1) a skipped test, browser or PostgreSQL, fails the run."""
+    if os.environ.get("BEYONDREACH_REQUIRE_ALL") == "1" and _skipped:
+        print(f"\nBEYONDREACH_REQUIRE_ALL: {len(_skipped)} tests were skipped: {_skipped[:5]}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 

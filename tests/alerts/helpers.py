@@ -6,19 +6,19 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from tnrwatch.alerts.models import FocalPoint, Subscription
-from tnrwatch.alerts.services import (
+from beyondreach.alerts.models import FocalPoint, Subscription
+from beyondreach.alerts.services import (
     FocalPointData,
     RuleData,
     focal_point_create,
     subscription_create,
     user_email_set,
 )
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.models import User
-from tnrwatch.outbox.channels import Email, Webhook, envelope_load
-from tnrwatch.outbox.models import Message
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_create
+from beyondreach.core.models import User
+from beyondreach.outbox.channels import Email, Webhook, envelope_load
+from beyondreach.outbox.models import Message
 
 from ..cases.factories import incident_data
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tnrwatch.alerts.services import (
+from beyondreach.alerts.services import (
     DeadlineData,
     FocalPointData,
     RuleData,
@@ -12,9 +12,9 @@ from tnrwatch.alerts.services import (
     focal_point_create,
     subscription_create,
 )
-from tnrwatch.cases.models import Incident
-from tnrwatch.outbox.channels import Email
-from tnrwatch.outbox.services import outbox_enqueue
+from beyondreach.cases.models import Incident
+from beyondreach.outbox.channels import Email
+from beyondreach.outbox.services import outbox_enqueue
 
 from ..conftest import Personas
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.test import Client
 
-from tnrwatch.alerts.services import DeadlineData, deadline_create
-from tnrwatch.core.models import AuditEvent, User
-from tnrwatch.core.services import api_token_create
+from beyondreach.alerts.services import DeadlineData, deadline_create
+from beyondreach.core.models import AuditEvent, User
+from beyondreach.core.services import api_token_create
 
 from ..api.conftest import bearer
 from ..conftest import Personas

@@ -10,20 +10,20 @@ import pytest
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from tnrwatch.alerts.deadlines import Due, _sources, deadlines_due, register_deadline_source
-from tnrwatch.alerts.models import Deadline
-from tnrwatch.alerts.reminders import reminder_stage, reminders_send
-from tnrwatch.alerts.services import (
+from beyondreach.alerts.deadlines import Due, _sources, deadlines_due, register_deadline_source
+from beyondreach.alerts.models import Deadline
+from beyondreach.alerts.reminders import reminder_stage, reminders_send
+from beyondreach.alerts.services import (
     DeadlineData,
     deadline_create,
     deadline_done,
     user_email_set,
 )
-from tnrwatch.core.errors import ApplicationError
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.outbox.channels import Email
-from tnrwatch.outbox.models import Message
-from tnrwatch.outbox.services import outbox_deliver_due
+from beyondreach.core.errors import ApplicationError
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.channels import Email
+from beyondreach.outbox.models import Message
+from beyondreach.outbox.services import outbox_deliver_due
 
 from ..conftest import Personas
 from ..outbox.receivers import MailBox
@@ -52,7 +52,7 @@ def test_a_deadline_produces_a_reminder_by_mail_to_the_assignee(
     assert outbox_deliver_due().sent == 1
     (mail,) = mailbox.wait_for(1)
     assert mail["To"] == "cora@ngo.example"
-    assert mail["Subject"] == f"[TNR Watch] Reminder: Hearing on {days(3).isoformat()}"
+    assert mail["Subject"] == f"[Beyond Reach] Reminder: Hearing on {days(3).isoformat()}"
     body = mail.get_content()
     assert f"Hearing is on {days(3).isoformat()} (in 3 days)." in body
     assert "Incident: Red Notice against a Uyghur poet" in body  # a case worker sees titles
@@ -83,7 +83,7 @@ def test_each_reminder_goes_out_once_however_often_the_job_runs(personas: Person
     assert reminders_send(today=today + dt.timedelta(days=7)) == 1  # overdue, once
     assert reminders_send(today=today + dt.timedelta(days=30)) == 0
     subjects = [e.subject for e in envelopes() if isinstance(e, Email)]
-    assert subjects[-1].startswith("[TNR Watch] Overdue: Hearing")
+    assert subjects[-1].startswith("[Beyond Reach] Overdue: Hearing")
     deadline_done(actor=personas.case_worker, deadline=deadline)
     assert deadlines_due(personas.org.pk, today + dt.timedelta(days=365)) == []
 
@@ -179,7 +179,7 @@ def test_another_app_adds_its_deadlines_through_the_hook(
     assert reminders_send() == 1
     (mail,) = envelopes()
     assert isinstance(mail, Email)
-    assert mail.subject == f"[TNR Watch] Overdue: Referral follow-up, due {days(-2).isoformat()}"
+    assert mail.subject == f"[Beyond Reach] Overdue: Referral follow-up, due {days(-2).isoformat()}"
     assert f"/referrals/{referral}/" in mail.body
     event = AuditEvent.objects.get(action="reminder.send")
     assert event.record_type == "referral" and event.record_id == referral

@@ -7,14 +7,14 @@ import datetime as dt
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from tnrwatch.alerts.digest import digests_send
-from tnrwatch.alerts.matching import alerts_match
-from tnrwatch.alerts.models import DigestItem
-from tnrwatch.alerts.tasks import next_digest_time
-from tnrwatch.cases.models import Incident
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.outbox.channels import Email, Webhook
-from tnrwatch.outbox.models import Message
+from beyondreach.alerts.digest import digests_send
+from beyondreach.alerts.matching import alerts_match
+from beyondreach.alerts.models import DigestItem
+from beyondreach.alerts.tasks import next_digest_time
+from beyondreach.cases.models import Incident
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.channels import Email, Webhook
+from beyondreach.outbox.models import Message
 
 from ..conftest import Personas
 from .helpers import (
@@ -36,7 +36,7 @@ def test_a_digest_lists_every_incident_matched_since_the_last_one(personas: Pers
         alerts_match(incident_id=saved.pk)
     assert digests_send() == 1
     (mail,) = envelopes()
-    assert isinstance(mail, Email) and mail.subject == "[TNR Watch] Daily digest: 2 incidents"
+    assert isinstance(mail, Email) and mail.subject == "[Beyond Reach] Daily digest: 2 incidents"
     assert mail.body.count("Open it (login required)") == 2
     assert "Title: Second incident" in mail.body
     assert not DigestItem.objects.exists()
@@ -57,7 +57,7 @@ def test_a_focal_points_digest_is_coded_and_leaves_out_what_became_tlp_red(
     digests_send()
     mail, hook = envelopes()
     assert isinstance(mail, Email) and isinstance(hook, Webhook)
-    assert mail.subject == "[TNR Watch] Daily digest: 1 incident"
+    assert mail.subject == "[Beyond Reach] Daily digest: 1 incident"
     assert [i["id"] for i in hook.payload["incidents"]] == [str(shown.uuid)]
     assert hook.payload["event"] == "incidents.digest"
     sent = everything_sent()

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from tnrwatch.alerts.matching import alerts_match
-from tnrwatch.alerts.models import DigestItem, FocalPoint
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_update
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.outbox.channels import Email, Webhook
-from tnrwatch.outbox.models import Message
+from beyondreach.alerts.matching import alerts_match
+from beyondreach.alerts.models import DigestItem, FocalPoint
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_update
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.channels import Email, Webhook
+from beyondreach.outbox.models import Message
 
 from ..cases.factories import incident_data
 from ..conftest import Personas
@@ -40,7 +40,7 @@ def test_a_focal_point_gets_an_urgent_incident_in_its_country_by_mail_and_webhoo
     assert result.urgent == [subscription] and result.digest == []
     mail, hook = envelopes()
     assert isinstance(mail, Email) and mail.to == ("asylum.unit@interior.example",)
-    assert mail.subject == "[TNR Watch] Urgent: incident in TR (extradition request)"
+    assert mail.subject == "[Beyond Reach] Urgent: incident in TR (extradition request)"
     assert f"/incidents/{saved.uuid}/" in mail.body and "login required" in mail.body
     assert isinstance(hook, Webhook) and hook.url == "https://alerts.interior.example/tnr"
     assert hook.secret == secret and hook.event == "incident.urgent"
@@ -104,7 +104,7 @@ def _keys_to(address: str) -> list[str]:
 
 
 def _load(text: str) -> Any:
-    from tnrwatch.outbox.channels import envelope_load
+    from beyondreach.outbox.channels import envelope_load
 
     return envelope_load(text)
 
@@ -170,7 +170,7 @@ def test_matching_the_same_saved_version_twice_queues_one_message(personas: Pers
     focal_point(personas.admin)
     saved = incident(personas.case_worker)
     alerts_match(incident_id=saved.pk)
-    from tnrwatch.alerts.models import UrgentAlert
+    from beyondreach.alerts.models import UrgentAlert
 
     UrgentAlert.objects.all().delete()  # as if the first match's bookkeeping were lost
     alerts_match(incident_id=saved.pk)
@@ -180,7 +180,7 @@ def test_matching_the_same_saved_version_twice_queues_one_message(personas: Pers
 def test_nobody_unreachable_inactive_or_of_another_organisation_is_alerted(
     personas: Personas,
 ) -> None:
-    from tnrwatch.alerts.services import RuleData, subscription_create
+    from beyondreach.alerts.services import RuleData, subscription_create
 
     subscription_create(actor=personas.viewer, data=RuleData())  # no e-mail address
     paused = subscribe(personas.analyst)

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tnrwatch.alerts.models import Deadline, FocalPoint, Subscription
-from tnrwatch.core.models import AuditEvent
+from beyondreach.alerts.models import Deadline, FocalPoint, Subscription
+from beyondreach.core.models import AuditEvent
 
 from ..conftest import Personas, verified_client
 from .helpers import days, focal_point, incident, subscribe
@@ -217,7 +217,7 @@ def test_a_bad_deadline_comes_back_with_errors_and_what_was_typed(personas: Pers
 
 def test_deadlines_are_not_for_readers_nor_for_other_organisations(personas: Personas) -> None:
     saved = incident(personas.case_worker)
-    from tnrwatch.alerts.services import DeadlineData, deadline_create
+    from beyondreach.alerts.services import DeadlineData, deadline_create
 
     deadline = deadline_create(
         actor=personas.case_worker, incident=saved, data=DeadlineData("hearing", days(3))
@@ -249,7 +249,7 @@ def _queries(client: Client, path: str) -> int:
 def test_the_list_pages_take_as_many_queries_for_many_rows_as_for_one(
     personas: Personas,
 ) -> None:
-    from tnrwatch.alerts.services import DeadlineData, deadline_create
+    from beyondreach.alerts.services import DeadlineData, deadline_create
 
     def add_rows(n: int) -> None:
         for _ in range(n):

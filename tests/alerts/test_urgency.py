@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from pytest_django.fixtures import Settings
 
-from tnrwatch.alerts.urgency import incident_urgency
-from tnrwatch.cases.inputs import MechanismData
+from beyondreach.alerts.urgency import incident_urgency
+from beyondreach.cases.inputs import MechanismData
 
 from ..conftest import Personas
 from .helpers import NOT_URGENT, incident

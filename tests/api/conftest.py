@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tnrwatch.core.models import User
-from tnrwatch.core.services import api_token_create
+from beyondreach.core.models import User
+from beyondreach.core.services import api_token_create
 
 ClientFor = Callable[[User], Client]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import Client
 from django.utils import timezone
 
-from tnrwatch.core.models import ApiToken
-from tnrwatch.core.services import api_token_create
+from beyondreach.core.models import ApiToken
+from beyondreach.core.services import api_token_create
 
 from ..conftest import Personas, verified_client
 from .conftest import ClientFor, bearer, incident_body

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pytest_django import DjangoAssertNumQueries
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.models import AuditEvent
+from beyondreach.cases import models as m
+from beyondreach.cases.services import incident_create
+from beyondreach.core.models import AuditEvent
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

@@ -18,9 +18,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tnrwatch.api import api
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.services import api_token_create
+from beyondreach.api import api
+from beyondreach.cases.services import incident_create
+from beyondreach.core.services import api_token_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

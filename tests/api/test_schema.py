@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema_rs  # installed with schemathesis
 from django.test import Client
 
-from tnrwatch.api import api
-from tnrwatch.cases.api import INCIDENT_SCHEMA_VERSION
+from beyondreach.api import api
+from beyondreach.cases.api import INCIDENT_SCHEMA_VERSION
 
 from ..conftest import Personas
 from .conftest import ClientFor, incident_body
@@ -24,11 +24,11 @@ SCHEMA_FILE = (
 
 
 def test_it_serves_the_committed_incident_schema(db: None) -> None:
-    """Regenerate the file with TNRWATCH_WRITE_SCHEMA=1 after a deliberate change, and bump
+    """Regenerate the file with BEYONDREACH_WRITE_SCHEMA=1 after a deliberate change, and bump
     INCIDENT_SCHEMA_VERSION when the change can refuse a body the former schema accepted."""
     served = Client().get("/api/v1/schema/incident.json")
     assert served.status_code == 200
-    if os.environ.get("TNRWATCH_WRITE_SCHEMA") == "1":
+    if os.environ.get("BEYONDREACH_WRITE_SCHEMA") == "1":
         SCHEMA_FILE.write_text(json.dumps(served.json(), indent=2, ensure_ascii=False) + "\n")
     assert json.loads(SCHEMA_FILE.read_text()) == served.json()
     assert served.json()["version"] == INCIDENT_SCHEMA_VERSION

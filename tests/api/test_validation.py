@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.services import incident_create
+from beyondreach.cases import models as m
+from beyondreach.cases.services import incident_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

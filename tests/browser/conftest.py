@@ -11,7 +11,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tnrwatch.core.models import User
+from beyondreach.core.models import User
 
 from ..conftest import PASSWORD
 

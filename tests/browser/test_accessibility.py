@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from tnrwatch.cases.services import incident_create
+from beyondreach.cases.services import incident_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

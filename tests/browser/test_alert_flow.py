@@ -17,9 +17,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from tnrwatch.alerts.tasks import schedule_alert_jobs
-from tnrwatch.cases.services import incident_create
-from tnrwatch.outbox.models import Message
+from beyondreach.alerts.tasks import schedule_alert_jobs
+from beyondreach.cases.services import incident_create
+from beyondreach.outbox.models import Message
 
 from ..cases.factories import incident_data
 from ..conftest import Personas
@@ -43,7 +43,7 @@ def hook(settings: Settings) -> Iterator[Receiver]:
 
 
 def run_worker() -> None:
-    """One pass of the worker `tnrwatch serve` runs: every queued job, then exit."""
+    """One pass of the worker `beyondreach serve` runs: every queued job, then exit."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
@@ -113,7 +113,7 @@ def test_a_focal_point_gets_an_urgent_incident_in_its_country_and_nothing_else(
 
     (mail,) = smtp.messages
     assert mail["To"] == FOCAL_POINT_MAIL
-    assert mail["Subject"] == "[TNR Watch] Urgent: incident in TR (extradition request)"
+    assert mail["Subject"] == "[Beyond Reach] Urgent: incident in TR (extradition request)"
     body = mail.get_content().replace("\r\n", "\n")
     assert incident_url in body and re.search(r"^Host country: .+ \(TR\)$", body, re.M)
     assert "Tactics: Extradition request" in body
@@ -166,9 +166,9 @@ def test_a_deadline_a_case_worker_adds_produces_a_reminder(
     expect(upcoming.get_by_role("cell", name=hearing.isoformat())).to_be_visible()
     expect(upcoming.get_by_role("link", name="Red Notice against a Uyghur poet")).to_be_visible()
 
-    schedule_alert_jobs()  # what `tnrwatch serve` queues at start
+    schedule_alert_jobs()  # what `beyondreach serve` queues at start
     _deliver_within(60, lambda: smtp.messages)
     (mail,) = smtp.messages
     assert mail["To"] == "cora@ngo.example"
-    assert mail["Subject"] == f"[TNR Watch] Reminder: Hearing on {hearing.isoformat()}"
+    assert mail["Subject"] == f"[Beyond Reach] Reminder: Hearing on {hearing.isoformat()}"
     assert f"{base}/incidents/{saved.uuid}/" in mail.get_content()

@@ -1,4 +1,4 @@
-"""The README's demo, in Chromium: after `tnrwatch demo`, each flow of the table "Demo logins
+"""The README's demo, in Chromium: after `beyondreach demo`, each flow of the table "Demo logins
 and flows" opens at its start page for the login the table gives, two-factor enrolment
 included (with the demo's code helper, as a newcomer without a phone would)."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tnrwatch.cli import main
-from tnrwatch.demo.generate import DEMO_PASSWORD
-from tnrwatch.demo.totp import demo_code
+from beyondreach.cli import main
+from beyondreach.demo.generate import DEMO_PASSWORD
+from beyondreach.demo.totp import demo_code
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from tnrwatch.cases.services import incident_create
+from beyondreach.cases.services import incident_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tnrwatch.cases.inputs import NameData, PersonData, SourceData
-from tnrwatch.cases.services import incident_create, incident_update, person_update
+from beyondreach.cases.inputs import NameData, PersonData, SourceData
+from beyondreach.cases.services import incident_create, incident_update, person_update
 
 from ..cases.factories import incident_data
 from ..conftest import Personas
 from .conftest import log_in
 
 # Set to a folder to keep the pages' screenshots, to look at them.
-SHOTS = os.environ.get("TNRWATCH_SCREENSHOTS")
+SHOTS = os.environ.get("BEYONDREACH_SCREENSHOTS")
 
 
 def test_the_histories_fit_a_phone_and_read_in_labels(

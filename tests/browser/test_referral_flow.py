@@ -12,8 +12,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tnrwatch.outbox.services import outbox_deliver_due
-from tnrwatch.referrals.models import Referral
+from beyondreach.outbox.services import outbox_deliver_due
+from beyondreach.referrals.models import Referral
 
 from ..conftest import Personas
 from ..referrals.conftest import SECRETS, Bodies, consenting_incident, make_bodies

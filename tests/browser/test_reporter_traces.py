@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tnrwatch.reports.models import Report
+from beyondreach.reports.models import Report
 
 from ..reports.conftest import OpenChannel
 from ..reports.conftest import open_channel as open_channel  # a fixture, re-exported

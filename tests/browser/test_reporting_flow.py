@@ -21,9 +21,9 @@ from django.db import connection
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.reports.models import Report
-from tnrwatch.reports.proof import b64 as proof_b64
+from beyondreach.cases.models import Incident
+from beyondreach.reports.models import Report
+from beyondreach.reports.proof import b64 as proof_b64
 
 from ..core import canaries as c
 from ..reports.conftest import CASE_WORKER_PASSPHRASE, OpenChannel
@@ -117,7 +117,7 @@ def test_a_reporter_and_a_case_worker_work_a_report_through_to_an_incident(
 
     # The proof verifies with the documented command, and not once a byte changes.
     key = proof_b64(bytes(open_channel.channel.verify_key))
-    cli = [sys.executable, "-m", "tnrwatch.cli", "verify-proof"]
+    cli = [sys.executable, "-m", "beyondreach.cli", "verify-proof"]
     ok = subprocess.run([*cli, str(proof), "--key", key], capture_output=True, text=True)
     assert ok.returncode == 0 and "VALID" in ok.stdout, ok.stderr
     altered = tmp_path / "altered.txt"

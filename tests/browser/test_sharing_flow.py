@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.models import User
-from tnrwatch.core.services import user_create
+from beyondreach.cases.services import incident_create
+from beyondreach.core.models import User
+from beyondreach.core.services import user_create
 
 from ..cases.factories import incident_data
 from ..conftest import PASSWORD, Personas

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tnrwatch.cases.inputs import (
+from beyondreach.cases.inputs import (
     IncidentData,
     MechanismData,
     NameData,

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import Client
 from PIL import Image
 
-from tnrwatch.cases.models import IncidentDocument
-from tnrwatch.cases.services import incident_create, incident_update
-from tnrwatch.core.models import AuditEvent
+from beyondreach.cases.models import IncidentDocument
+from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.core.models import AuditEvent
 
 from ..conftest import Personas, verified_client
 from .factories import incident_data

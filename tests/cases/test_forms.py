@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from tnrwatch.cases.forms import COUNTRY_CHOICES, QuickSelect, SharedChoiceField, set_choices
+from beyondreach.cases.forms import COUNTRY_CHOICES, QuickSelect, SharedChoiceField, set_choices
 
 
 class _Both(forms.Form):

@@ -15,11 +15,11 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.selectors import IncidentFilters, incident_list_visible_to
-from tnrwatch.cases.services import incident_create, incident_update
-from tnrwatch.core.models import User
-from tnrwatch.demo.generate import demo_load
+from beyondreach.cases import models as m
+from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
+from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.core.models import User
+from beyondreach.demo.generate import demo_load
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.models import AuditEvent, User
-from tnrwatch.core.services import api_token_create
+from beyondreach.cases import models as m
+from beyondreach.cases.services import incident_create
+from beyondreach.core.models import AuditEvent, User
+from beyondreach.core.services import api_token_create
 
 from ..api.conftest import bearer
 from ..conftest import Personas, verified_client

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_create
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas, database_vendor

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.inputs import InvalidInputError, SourceData
-from tnrwatch.cases.selectors import IncidentFilters, incident_list_visible_to
-from tnrwatch.cases.services import incident_create, incident_update
-from tnrwatch.core.errors import PermissionDeniedError
-from tnrwatch.core.models import AuditEvent
+from beyondreach.cases import models as m
+from beyondreach.cases.inputs import InvalidInputError, SourceData
+from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
+from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.core.errors import PermissionDeniedError
+from beyondreach.core.models import AuditEvent
 
 from ..conftest import Personas
 from .factories import incident_data

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tnrwatch.cases.services import incident_create, incident_update
-from tnrwatch.cases.signals import incident_saved
+from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.cases.signals import incident_saved
 
 from ..conftest import Personas
 from .factories import incident_data

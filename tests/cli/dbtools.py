@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from tnrwatch.core.backup import backup_models
-from tnrwatch.core.models import Organisation
+from beyondreach.core.backup import backup_models
+from beyondreach.core.models import Organisation
 
-_append_only = importlib.import_module("tnrwatch.core.migrations.0002_audit_append_only")
+_append_only = importlib.import_module("beyondreach.core.migrations.0002_audit_append_only")
 
 
 @contextmanager

@@ -7,16 +7,16 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.fixtures import Settings
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.export import incident_snapshot, person_snapshot
-from tnrwatch.cases.inputs import SourceData
-from tnrwatch.cases.services import incident_create, incident_update
-from tnrwatch.cli import main
-from tnrwatch.core import backup, crypto
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.models import ApiToken, AuditEvent, Organisation, User
-from tnrwatch.core.sealed import forget_wrapped_keys
-from tnrwatch.core.services import api_token_create
+from beyondreach.cases import models as m
+from beyondreach.cases.export import incident_snapshot, person_snapshot
+from beyondreach.cases.inputs import SourceData
+from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.cli import main
+from beyondreach.core import backup, crypto
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.models import ApiToken, AuditEvent, Organisation, User
+from beyondreach.core.sealed import forget_wrapped_keys
+from beyondreach.core.services import api_token_create
 
 from ..cases.factories import incident_data
 from ..conftest import PASSWORD, Personas
@@ -27,7 +27,7 @@ PASSPHRASE = "correct horse battery staple 1984"
 
 @pytest.fixture
 def passphrase(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("TNRWATCH_BACKUP_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BEYONDREACH_BACKUP_PASSPHRASE", PASSPHRASE)
     return PASSPHRASE
 
 
@@ -82,7 +82,7 @@ def test_it_restores_every_record_from_a_backup(
     records: Personas, passphrase: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = everything()
-    path = tmp_path / "tnrwatch.backup"
+    path = tmp_path / "beyondreach.backup"
     assert main(["backup", "--output", str(path)]) == 0
     assert f"Backup written: {path}" in capsys.readouterr().out
     assert path.stat().st_mode & 0o077 == 0
@@ -144,7 +144,7 @@ def test_it_refuses_a_wrong_passphrase_and_writes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = _backup_then_wipe(tmp_path)
-    monkeypatch.setenv("TNRWATCH_BACKUP_PASSPHRASE", "not the passphrase at all")
+    monkeypatch.setenv("BEYONDREACH_BACKUP_PASSPHRASE", "not the passphrase at all")
     err = _restore_fails(path, capsys)
     assert "wrong passphrase, or the file was altered" in err
 
@@ -179,7 +179,7 @@ def test_it_refuses_a_file_that_is_not_a_backup(
 ) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("hello")
-    assert _restore_fails(path, capsys) == "error: This is not a TNR Watch backup file.\n"
+    assert _restore_fails(path, capsys) == "error: This is not a Beyond Reach backup file.\n"
     assert "Cannot read" in _restore_fails(tmp_path / "missing.backup", capsys)
 
 
@@ -224,7 +224,7 @@ def test_it_refuses_a_short_backup_passphrase(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("TNRWATCH_BACKUP_PASSPHRASE", "short")
+    monkeypatch.setenv("BEYONDREACH_BACKUP_PASSPHRASE", "short")
     assert main(["backup", "--output", str(tmp_path / "b.backup")]) == 1
     assert "at least 12 characters" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -8,13 +8,13 @@ import pytest
 from django.db import connection
 from pytest_django.fixtures import Settings
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.services import incident_create
-from tnrwatch.cli import main
-from tnrwatch.core import crypto
-from tnrwatch.core.errors import DecryptionError
-from tnrwatch.core.models import ApiToken, AuditEvent, Organisation
-from tnrwatch.core.sealed import forget_wrapped_keys
+from beyondreach.cases import models as m
+from beyondreach.cases.services import incident_create
+from beyondreach.cli import main
+from beyondreach.core import crypto
+from beyondreach.core.errors import DecryptionError
+from beyondreach.core.models import ApiToken, AuditEvent, Organisation
+from beyondreach.core.sealed import forget_wrapped_keys
 
 from ..cases.factories import incident_data
 from ..conftest import Personas
@@ -115,7 +115,7 @@ def test_it_rotates_a_key_file_in_place(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     incident = incident_create(actor=personas.case_worker, data=incident_data())
-    monkeypatch.delenv("TNRWATCH_MASTER_KEY_FILE", raising=False)
+    monkeypatch.delenv("BEYONDREACH_MASTER_KEY_FILE", raising=False)
     key_file = tmp_path / "master.key"
     key_file.write_text(crypto.encode_key(master_key))
     key_file.chmod(0o600)
@@ -141,7 +141,7 @@ def test_it_refuses_to_rotate_to_the_current_key(
 def test_it_asks_where_to_put_the_new_key_when_the_old_one_is_in_the_environment(
     personas: Personas, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("TNRWATCH_MASTER_KEY_FILE", raising=False)
+    monkeypatch.delenv("BEYONDREACH_MASTER_KEY_FILE", raising=False)
     wrapped = {o.pk: bytes(o.wrapped_data_key) for o in Organisation.objects.all()}
     assert main(["rotate-master-key"]) == 1
     assert "--new-key-file" in capsys.readouterr().err
@@ -154,7 +154,7 @@ def test_it_loads_demo_data_and_prints_the_demo_login(
     assert main(["demo", "--incidents", "3", "--mode", "bulk"]) == 0
     out, _ = capsys.readouterr()
     assert "Demo data: 3 fictional incidents" in out
-    assert "Demo login: demo_caseworker / demo passphrase for tnr watch" in out
+    assert "Demo login: demo_caseworker / demo passphrase for beyond reach" in out
     assert main(["demo", "--incidents", "3", "--if-empty"]) == 0
     assert capsys.readouterr().out == "Demo data: skipped, an organisation exists.\n"
     assert m.Incident.objects.count() == 3 + 7  # and the incidents made for the flows

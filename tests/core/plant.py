@@ -17,8 +17,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.inputs import (
+from beyondreach.cases import models as m
+from beyondreach.cases.inputs import (
     ActorData,
     IncidentData,
     MechanismData,
@@ -28,14 +28,14 @@ from tnrwatch.cases.inputs import (
     SourceData,
     TargetData,
 )
-from tnrwatch.cases.selectors import access_incident, access_person, person_ids_matching
-from tnrwatch.cases.services import (
+from beyondreach.cases.selectors import access_incident, access_person, person_ids_matching
+from beyondreach.cases.services import (
     incident_create,
     incident_update,
     person_update,
     record_viewed,
 )
-from tnrwatch.core.models import User
+from beyondreach.core.models import User
 
 from ..cases.factories import incident_data
 
@@ -143,7 +143,7 @@ def plant(actor: User, canaries: Mapping[str, str]) -> Planted:
 
 
 def main() -> None:
-    """Migrate the database named by TNRWATCH_DATABASE_URL, plant, and hold it open.
+    """Migrate the database named by BEYONDREACH_DATABASE_URL, plant, and hold it open.
 
     Prints one JSON line when the rows are written, then waits for a line on stdin before
     closing the connection, so that the test can read the -wal and -shm files while they
@@ -152,7 +152,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from tnrwatch.core.services import organisation_create, user_create
+    from beyondreach.core.services import organisation_create, user_create
 
     with open(sys.argv[1], encoding="utf-8") as fh:
         payload = json.load(fh)

@@ -37,7 +37,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Text
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from tnrwatch.core.attachments import (
+from beyondreach.core.attachments import (
     ATTACHMENT_MAX_BYTES,
     REPORT_MAX_BYTES,
     AttachmentRejected,

@@ -19,19 +19,19 @@ from itertools import pairwise
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from tnrwatch.cases.inputs import NameData, PersonData
-from tnrwatch.cases.selectors import access_incident
-from tnrwatch.cases.services import (
+from beyondreach.cases.inputs import NameData, PersonData
+from beyondreach.cases.selectors import access_incident
+from beyondreach.cases.services import (
     incident_create,
     incident_update,
     person_create,
     person_update,
     record_viewed,
 )
-from tnrwatch.core import crypto
-from tnrwatch.core.audit import GENESIS, BrokenLink, _digest, _fields, audit_record, audit_verify
-from tnrwatch.core.models import AuditEvent, Organisation
-from tnrwatch.core.services import (
+from beyondreach.core import crypto
+from beyondreach.core.audit import GENESIS, BrokenLink, _digest, _fields, audit_record, audit_verify
+from beyondreach.core.models import AuditEvent, Organisation
+from beyondreach.core.services import (
     api_token_create,
     login_failed,
     master_key_rotate,
@@ -42,7 +42,7 @@ from tnrwatch.core.services import (
 from ..cases.factories import incident_data
 from ..conftest import PASSWORD, Personas
 
-APPEND_ONLY = importlib.import_module("tnrwatch.core.migrations.0002_audit_append_only")
+APPEND_ONLY = importlib.import_module("beyondreach.core.migrations.0002_audit_append_only")
 
 
 class Recorder:

@@ -16,14 +16,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pytest_django.fixtures import Settings
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core import crypto
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.errors import DecryptionError, MasterKeyError
-from tnrwatch.core.models import AuditEvent, Organisation
-from tnrwatch.core.sealed import forget_wrapped_keys
-from tnrwatch.core.services import master_key_rotate
+from beyondreach.cases import models as m
+from beyondreach.cases.services import incident_create
+from beyondreach.core import crypto
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.errors import DecryptionError, MasterKeyError
+from beyondreach.core.models import AuditEvent, Organisation
+from beyondreach.core.sealed import forget_wrapped_keys
+from beyondreach.core.services import master_key_rotate
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

@@ -22,35 +22,40 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from tnrwatch.alerts.services import (
+from beyondreach.alerts.services import (
     DeadlineData,
     FocalPointData,
     deadline_create,
     focal_point_create,
 )
-from tnrwatch.cases import models as m
-from tnrwatch.cases.documents import incident_document_add, incident_document_open
-from tnrwatch.cases.export import pseudonym
-from tnrwatch.cases.inputs import ActorData, NameData, PersonData, ResponseData, TargetData
-from tnrwatch.cases.selectors import person_ids_matching
-from tnrwatch.cases.services import incident_create
-from tnrwatch.cli import main
-from tnrwatch.core import crypto, rotation
-from tnrwatch.core.attachments import prepare_attachment
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.errors import DecryptionError
-from tnrwatch.core.models import AuditEvent, Organisation
-from tnrwatch.core.rotation import data_key_rotate, sealed_columns
-from tnrwatch.core.sealed import Sealed, forget_wrapped_keys
-from tnrwatch.referrals.services import (
+from beyondreach.cases import models as m
+from beyondreach.cases.documents import incident_document_add, incident_document_open
+from beyondreach.cases.export import pseudonym
+from beyondreach.cases.inputs import ActorData, NameData, PersonData, ResponseData, TargetData
+from beyondreach.cases.selectors import person_ids_matching
+from beyondreach.cases.services import incident_create
+from beyondreach.cli import main
+from beyondreach.core import crypto, rotation
+from beyondreach.core.attachments import prepare_attachment
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.errors import DecryptionError
+from beyondreach.core.models import AuditEvent, Organisation
+from beyondreach.core.rotation import data_key_rotate, sealed_columns
+from beyondreach.core.sealed import Sealed, forget_wrapped_keys
+from beyondreach.referrals.services import (
     BodyData,
     OutcomeData,
     protection_body_create,
     referral_record_outcome,
     referral_send,
 )
-from tnrwatch.reports.models import Report, ReportingChannel
-from tnrwatch.reports.services import channel_open, member_key_create, report_proof, report_submit
+from beyondreach.reports.models import Report, ReportingChannel
+from beyondreach.reports.services import (
+    channel_open,
+    member_key_create,
+    report_proof,
+    report_submit,
+)
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

@@ -28,17 +28,17 @@ ROOT = Path(__file__).resolve().parents[2]
 def _database_settings(**env: str) -> dict[str, object]:
     """settings.DATABASES["default"] as a fresh process reads it from this environment."""
     code = (
-        "import json; from tnrwatch import settings; "
+        "import json; from beyondreach import settings; "
         "db = settings.DATABASES['default']; "
         "print(json.dumps({'max_age': db['CONN_MAX_AGE'], **db['OPTIONS']}))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TNRWATCH_PG_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BEYONDREACH_PG_")}
     done = subprocess.run(
         [sys.executable, "-c", code],
         env={
             **clean,
-            "TNRWATCH_SECRET_KEY": "test-only-" + "k" * 50,
-            "TNRWATCH_DATABASE_URL": "postgres://tnr@127.0.0.1:5432/tnr",
+            "BEYONDREACH_SECRET_KEY": "test-only-" + "k" * 50,
+            "BEYONDREACH_DATABASE_URL": "postgres://tnr@127.0.0.1:5432/tnr",
             **env,
         },
         cwd=ROOT,
@@ -51,7 +51,7 @@ def _database_settings(**env: str) -> dict[str, object]:
 
 
 def test_postgresql_gets_a_pool_as_large_as_waitress_threads_by_default() -> None:
-    from tnrwatch.cli import waitress_options
+    from beyondreach.cli import waitress_options
 
     db = _database_settings()
     assert db["pool"] == {"min_size": 2, "max_size": waitress_options()["threads"], "timeout": 10}
@@ -60,9 +60,9 @@ def test_postgresql_gets_a_pool_as_large_as_waitress_threads_by_default() -> Non
 
 
 def test_the_pool_is_sized_by_the_environment_and_can_be_turned_off() -> None:
-    sized = _database_settings(TNRWATCH_PG_POOL_MIN="1", TNRWATCH_PG_POOL_MAX="3")
+    sized = _database_settings(BEYONDREACH_PG_POOL_MIN="1", BEYONDREACH_PG_POOL_MAX="3")
     assert sized["pool"] == {"min_size": 1, "max_size": 3, "timeout": 10}
-    off = _database_settings(TNRWATCH_PG_POOL="0")
+    off = _database_settings(BEYONDREACH_PG_POOL="0")
     assert "pool" not in off
     assert off["max_age"] == 60  # an external pooler (PgBouncer) then keeps connections
     assert off["options"] == "-c parallel_setup_cost=10000"
@@ -134,7 +134,7 @@ def test_a_parallel_demo_load_gives_each_worker_its_own_pool(
 ) -> None:
     """The bulk loader forks its workers: with the parent's pool they shared its connections
     and the load failed ("the last operation didn't produce records")."""
-    env = {**deployment_env(database_url, tmp_path), "TNRWATCH_SECRET_KEY": "t" * 50}
+    env = {**deployment_env(database_url, tmp_path), "BEYONDREACH_SECRET_KEY": "t" * 50}
 
     def cli(*args: str) -> str:
         done = subprocess.run(
@@ -148,12 +148,12 @@ def test_a_parallel_demo_load_gives_each_worker_its_own_pool(
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    cli("-m", "tnrwatch.cli", "migrate")
+    cli("-m", "beyondreach.cli", "migrate")
     load = (
-        "import django; django.setup(); from tnrwatch.demo.generate import demo_load; "
+        "import django; django.setup(); from beyondreach.demo.generate import demo_load; "
         "demo_load(incidents=60, if_empty=False, seed=1, mode='bulk', batch_size=20, workers=2)"
     )
     cli("-c", load)
-    count = "from tnrwatch.cases.models import Incident; print(Incident.objects.count())"
+    count = "from beyondreach.cases.models import Incident; print(Incident.objects.count())"
     assert cli("-c", f"import django; django.setup(); {count}").strip() == "60"
-    assert cli("-m", "tnrwatch.cli", "verify-audit").startswith("audit chain intact")
+    assert cli("-m", "beyondreach.cli", "verify-audit").startswith("audit chain intact")

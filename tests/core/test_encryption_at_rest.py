@@ -36,11 +36,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.names import name_keys, name_tokens
-from tnrwatch.cases.services import person_create
-from tnrwatch.core.sealed import Sealed
-from tnrwatch.core.services import organisation_create
+from beyondreach.cases import models as m
+from beyondreach.cases.names import name_keys, name_tokens
+from beyondreach.cases.services import person_create
+from beyondreach.core.sealed import Sealed
+from beyondreach.core.services import organisation_create
 
 from ..conftest import Personas
 from . import canaries as c
@@ -166,16 +166,16 @@ def sqlite_deployment(
     """A separate process that writes a real SQLite file with the production settings."""
     payload = tmp_path / "canaries.json"
     payload.write_text(json.dumps({"canaries": planted_canaries, "control": control}))
-    database, log = tmp_path / "tnrwatch.sqlite3", tmp_path / "process.log"
+    database, log = tmp_path / "beyondreach.sqlite3", tmp_path / "process.log"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tnrwatch.settings",
-        "TNRWATCH_DATABASE_URL": f"sqlite:///{database}",
-        "TNRWATCH_VAR_DIR": str(tmp_path),
-        "TNRWATCH_MASTER_KEY": settings.MASTER_KEY,
-        "TNRWATCH_LOG_LEVEL": "DEBUG",
+        "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
+        "BEYONDREACH_DATABASE_URL": f"sqlite:///{database}",
+        "BEYONDREACH_VAR_DIR": str(tmp_path),
+        "BEYONDREACH_MASTER_KEY": settings.MASTER_KEY,
+        "BEYONDREACH_LOG_LEVEL": "DEBUG",
     }
-    env.pop("TNRWATCH_MASTER_KEY_FILE", None)
+    env.pop("BEYONDREACH_MASTER_KEY_FILE", None)
     script = "import django; django.setup(); from tests.core.plant import main; main()"
     with log.open("w") as stderr:
         process = subprocess.Popen(
@@ -211,8 +211,10 @@ def test_it_leaves_no_canary_in_the_files_and_wal_of_a_running_sqlite_deployment
 
     # While the server runs, recent pages (old versions too) sit in the -wal file; a seized
     # running machine or a file-level backup taken now copies all three files.
-    running = [(p.name, p.read_bytes()) for p in sorted(database.parent.glob("tnrwatch.sqlite3*"))]
-    assert {name for name, _ in running} >= {"tnrwatch.sqlite3", "tnrwatch.sqlite3-wal"}
+    running = [
+        (p.name, p.read_bytes()) for p in sorted(database.parent.glob("beyondreach.sqlite3*"))
+    ]
+    assert {name for name, _ in running} >= {"beyondreach.sqlite3", "beyondreach.sqlite3-wal"}
     assert any(control.encode() in blob for _, blob in running)
     assert c.find_all(running, planted_canaries) == []
 

@@ -1,6 +1,6 @@
 """A data key rotated by another process is never used stale.
 
-A server or worker that read an organisation's wrapped data key before `tnrwatch
+A server or worker that read an organisation's wrapped data key before `beyondreach
 rotate-data-key` ran elsewhere still holds the old one. Here that process is this one, with
 the old key put back in its cache after the rotation: each request must read the key
 afresh, a value must still open, and a write sealed with the old key must be refused
@@ -16,14 +16,14 @@ import pytest
 from django.core.signals import request_started
 from django.test import Client
 
-from tnrwatch.alerts.models import FocalPoint
-from tnrwatch.cases import models as m
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core import sealed
-from tnrwatch.core.errors import StaleKeyError
-from tnrwatch.core.models import AuditEvent, Organisation
-from tnrwatch.core.rotation import data_key_rotate
-from tnrwatch.core.services import api_token_create
+from beyondreach.alerts.models import FocalPoint
+from beyondreach.cases import models as m
+from beyondreach.cases.services import incident_create
+from beyondreach.core import sealed
+from beyondreach.core.errors import StaleKeyError
+from beyondreach.core.models import AuditEvent, Organisation
+from beyondreach.core.rotation import data_key_rotate
+from beyondreach.core.services import api_token_create
 
 from ..api.conftest import bearer, incident_body
 from ..cases.factories import incident_data

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
 
-from tnrwatch.core.logging import ScrubFilter, scrub
+from beyondreach.core.logging import ScrubFilter, scrub
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,9 @@ def test_it_scrubs_the_traceback_of_a_logged_exception() -> None:
 
 
 def test_it_does_not_break_the_caller_on_a_bad_format_string() -> None:
-    record = logging.LogRecord("tnrwatch", logging.INFO, __file__, 1, "%s and %s", ("one",), None)
+    record = logging.LogRecord(
+        "beyondreach", logging.INFO, __file__, 1, "%s and %s", ("one",), None
+    )
     assert ScrubFilter().filter(record)
     assert "unformattable" in record.getMessage()
 

@@ -19,9 +19,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tnrwatch.reports.keys import codename_keys
-from tnrwatch.reports.models import Report
-from tnrwatch.reports.reporter_cookie import COOKIE
+from beyondreach.reports.keys import codename_keys
+from beyondreach.reports.models import Report
+from beyondreach.reports.reporter_cookie import COOKIE
 
 from ..reports.conftest import OpenChannel
 from ..reports.conftest import open_channel as open_channel  # a fixture, re-exported
@@ -30,13 +30,17 @@ OLD_CONSTANT = "django-insecure-development-only-" + "x" * 40
 
 
 def _env(var_dir: Path) -> dict[str, str]:
-    """The environment of a fresh machine: no TNRWATCH_ variable but an empty state folder."""
+    """The environment of a fresh machine: no BEYONDREACH_ variable but an empty state folder."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("TNRWATCH_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        if not k.startswith("BEYONDREACH_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
-    return {**env, "TNRWATCH_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "tnrwatch.settings"}
+    return {
+        **env,
+        "BEYONDREACH_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
+    }
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -57,9 +61,9 @@ def _mode(path: Path) -> int:
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     port = _free_port()
-    result = _run(["-m", "tnrwatch.cli", "serve", "--port", str(port)], _env(tmp_path))
+    result = _run(["-m", "beyondreach.cli", "serve", "--port", str(port)], _env(tmp_path))
     assert result.returncode == 1
-    assert "TNRWATCH_SECRET_KEY" in result.stderr and "tnrwatch init" in result.stderr
+    assert "BEYONDREACH_SECRET_KEY" in result.stderr and "beyondreach init" in result.stderr
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # nothing listens
 
@@ -67,14 +71,14 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
 def test_the_worker_and_the_wsgi_application_refuse_too(tmp_path: Path) -> None:
     env = _env(tmp_path)
     worker = _run(["-m", "django", "db_worker"], env)
-    assert worker.returncode != 0 and "TNRWATCH_SECRET_KEY" in worker.stderr
-    wsgi = _run(["-c", "import tnrwatch.wsgi"], env)
-    assert wsgi.returncode != 0 and "TNRWATCH_SECRET_KEY" in wsgi.stderr
+    assert worker.returncode != 0 and "BEYONDREACH_SECRET_KEY" in worker.stderr
+    wsgi = _run(["-c", "import beyondreach.wsgi"], env)
+    assert wsgi.returncode != 0 and "BEYONDREACH_SECRET_KEY" in wsgi.stderr
 
 
 def test_a_placeholder_secret_key_is_refused(tmp_path: Path) -> None:
-    env = {**_env(tmp_path), "TNRWATCH_SECRET_KEY": OLD_CONSTANT}
-    result = _run(["-m", "tnrwatch.cli", "serve", "--port", str(_free_port())], env)
+    env = {**_env(tmp_path), "BEYONDREACH_SECRET_KEY": OLD_CONSTANT}
+    result = _run(["-m", "beyondreach.cli", "serve", "--port", str(_free_port())], env)
     assert result.returncode == 1 and "placeholder" in result.stderr
 
 
@@ -82,21 +86,21 @@ def test_init_creates_an_owner_only_secret_key_and_database_that_serving_accepts
     tmp_path: Path,
 ) -> None:
     env = _env(tmp_path)
-    assert _run(["-m", "tnrwatch.cli", "init"], env).returncode == 0
+    assert _run(["-m", "beyondreach.cli", "init"], env).returncode == 0
     key = tmp_path / "secret.key"
     assert _mode(key) == 0o600 and len(key.read_text().strip()) >= 50
     first = key.read_text()
-    assert _run(["-m", "tnrwatch.cli", "init"], env).returncode == 0
+    assert _run(["-m", "beyondreach.cli", "init"], env).returncode == 0
     assert key.read_text() == first  # never replaced
-    migrated = _run(["-m", "tnrwatch.cli", "migrate"], env)
+    migrated = _run(["-m", "beyondreach.cli", "migrate"], env)
     assert migrated.returncode == 0, migrated.stderr
-    database = tmp_path / "tnrwatch.sqlite3"
+    database = tmp_path / "beyondreach.sqlite3"
     assert _mode(database) == 0o600
     for extra in (Path(f"{database}-wal"), Path(f"{database}-shm")):
         assert not extra.exists() or _mode(extra) == 0o600
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tnrwatch.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "beyondreach.cli", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -120,10 +124,10 @@ def test_a_database_file_made_world_readable_is_made_owner_only_on_connection(
     tmp_path: Path,
 ) -> None:
     env = _env(tmp_path)
-    assert _run(["-m", "tnrwatch.cli", "init"], env).returncode == 0
-    database = tmp_path / "tnrwatch.sqlite3"
+    assert _run(["-m", "beyondreach.cli", "init"], env).returncode == 0
+    database = tmp_path / "beyondreach.sqlite3"
     database.chmod(0o644)
-    assert _run(["-m", "tnrwatch.cli", "migrate"], env).returncode == 0
+    assert _run(["-m", "beyondreach.cli", "migrate"], env).returncode == 0
     assert _mode(database) == 0o600
 
 

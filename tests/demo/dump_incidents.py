@@ -12,13 +12,13 @@ import django
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tnrwatch.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beyondreach.settings")
     django.setup()
     from django.db.models import Prefetch
 
-    from tnrwatch.cases import models as m
-    from tnrwatch.cases.export import incident_snapshot
-    from tnrwatch.core.audit import audit_verify
+    from beyondreach.cases import models as m
+    from beyondreach.cases.export import incident_snapshot
+    from beyondreach.core.audit import audit_verify
 
     from .test_demo import comparable
 

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from django.db.models import Prefetch
 
-from tnrwatch.cases import models as m
-from tnrwatch.cases.export import incident_snapshot
-from tnrwatch.cases.inputs import incident_validate, person_validate
-from tnrwatch.cases.selectors import person_ids_matching
-from tnrwatch.cases.services import verification_derive
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.models import AuditEvent, Organisation, User
-from tnrwatch.demo.generate import DEMO_ORG, DEMO_PASSWORD, PARTNER_ORG, THIRD_ORG, demo_load
-from tnrwatch.demo.plans import FICTIONAL, DemoPlanner
+from beyondreach.cases import models as m
+from beyondreach.cases.export import incident_snapshot
+from beyondreach.cases.inputs import incident_validate, person_validate
+from beyondreach.cases.selectors import person_ids_matching
+from beyondreach.cases.services import verification_derive
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.models import AuditEvent, Organisation, User
+from beyondreach.demo.generate import DEMO_ORG, DEMO_PASSWORD, PARTNER_ORG, THIRD_ORG, demo_load
+from beyondreach.demo.plans import FICTIONAL, DemoPlanner
 
 from ..conftest import Personas
 

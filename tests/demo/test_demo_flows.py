@@ -1,4 +1,4 @@
-"""After `tnrwatch demo`, every flow of README.md and docs/*.md can be tried: each test logs
+"""After `beyondreach demo`, every flow of README.md and docs/*.md can be tried: each test logs
 in as the README's demo login for the flow and does what a newcomer would."""
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tnrwatch.alerts.models import Deadline, FocalPoint, Subscription
-from tnrwatch.cases import models as m
-from tnrwatch.cli import main
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.errors import ApplicationError
-from tnrwatch.core.models import User
-from tnrwatch.demo.flows import demo_flows
-from tnrwatch.demo.generate import DEMO_PASSWORD, DEMO_USERS, demo_load
-from tnrwatch.demo.totp import demo_code
-from tnrwatch.outbox.models import Message
-from tnrwatch.referrals.models import Referral
-from tnrwatch.sharing.models import Agreement
+from beyondreach.alerts.models import Deadline, FocalPoint, Subscription
+from beyondreach.cases import models as m
+from beyondreach.cli import main
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.errors import ApplicationError
+from beyondreach.core.models import User
+from beyondreach.demo.flows import demo_flows
+from beyondreach.demo.generate import DEMO_PASSWORD, DEMO_USERS, demo_load
+from beyondreach.demo.totp import demo_code
+from beyondreach.outbox.models import Message
+from beyondreach.referrals.models import Referral
+from beyondreach.sharing.models import Agreement
 
 from ..conftest import Personas, verified_client
 
@@ -40,7 +40,7 @@ def demo_output(
     capsys: pytest.CaptureFixture[str],
     django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
 ) -> str:
-    """`tnrwatch demo` as `./tnr run` starts it; what it printed. Commit callbacks run, as
+    """`beyondreach demo` as `./tnr run` starts it; what it printed. Commit callbacks run, as
     they would after its transaction (alert matching)."""
     with django_capture_on_commit_callbacks(execute=True):
         assert main(["demo", "--incidents", "12", "--if-empty"]) == 0

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.test import Client
 
-from tnrwatch.core.models import User
-from tnrwatch.demo.generate import DEMO_PASSWORD, demo_orgs
-from tnrwatch.demo.reports import DEMO_SLUG, demo_reporting_channel
-from tnrwatch.reports.models import Report
-from tnrwatch.reports.selectors import report_open
-from tnrwatch.reports.services import channel_unlock
+from beyondreach.core.models import User
+from beyondreach.demo.generate import DEMO_PASSWORD, demo_orgs
+from beyondreach.demo.reports import DEMO_SLUG, demo_reporting_channel
+from beyondreach.reports.models import Report
+from beyondreach.reports.selectors import report_open
+from beyondreach.reports.services import channel_unlock
 
 
 def test_the_demo_opens_a_channel_whose_reports_the_demo_case_worker_can_read(db: None) -> None:

@@ -23,13 +23,13 @@ def _load(tmp_path: Path, workers: int) -> str:
     var = tmp_path / f"workers-{workers}"
     env = {
         **os.environ,
-        "TNRWATCH_VAR_DIR": str(var),
-        "TNRWATCH_DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "tnrwatch.settings",
+        "BEYONDREACH_VAR_DIR": str(var),
+        "BEYONDREACH_DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
     }
-    for name in ("TNRWATCH_MASTER_KEY", "TNRWATCH_MASTER_KEY_FILE"):
+    for name in ("BEYONDREACH_MASTER_KEY", "BEYONDREACH_MASTER_KEY_FILE"):
         env.pop(name, None)
-    cli = ("-m", "tnrwatch.cli")
+    cli = ("-m", "beyondreach.cli")
     _run(env, *cli, "init")
     _run(env, *cli, "migrate")
     out = _run(

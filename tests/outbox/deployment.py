@@ -1,4 +1,4 @@
-"""A real deployment for tests that run TNR Watch's own processes (the worker, `serve`):
+"""A real deployment for tests that run Beyond Reach's own processes (the worker, `serve`):
 a fresh database they can reach (a SQLite file, or a new PostgreSQL database on the
 PostgreSQL run; never the test database), the environment, and ways to run Python in it."""
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database the worker processes can reach, never the test database."""
     if database_vendor() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tnrwatch.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'beyondreach.sqlite3'}"
         return
     import psycopg
 
@@ -43,19 +43,19 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 def deployment_env(database_url: str, tmp_path: Path) -> dict[str, str]:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tnrwatch.settings",
-        "TNRWATCH_DATABASE_URL": database_url,
-        "TNRWATCH_VAR_DIR": str(tmp_path),
-        "TNRWATCH_MASTER_KEY": settings.MASTER_KEY,
-        "TNRWATCH_SECRET_KEY": settings.SECRET_KEY,
-        "TNRWATCH_WEBHOOK_ALLOW_LOCAL": "1",
+        "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
+        "BEYONDREACH_DATABASE_URL": database_url,
+        "BEYONDREACH_VAR_DIR": str(tmp_path),
+        "BEYONDREACH_MASTER_KEY": settings.MASTER_KEY,
+        "BEYONDREACH_SECRET_KEY": settings.SECRET_KEY,
+        "BEYONDREACH_WEBHOOK_ALLOW_LOCAL": "1",
         # Short times, so the test waits seconds, not minutes: each send may take up to
         # 2 s, a claim lasts 8 s (so a batch is 2 messages), the sweep runs every second.
-        "TNRWATCH_OUTBOX_SEND_TIMEOUT": "2",
-        "TNRWATCH_OUTBOX_LEASE_SECONDS": "8",
-        "TNRWATCH_OUTBOX_SWEEP_SECONDS": "1",
+        "BEYONDREACH_OUTBOX_SEND_TIMEOUT": "2",
+        "BEYONDREACH_OUTBOX_LEASE_SECONDS": "8",
+        "BEYONDREACH_OUTBOX_SWEEP_SECONDS": "1",
     }
-    env.pop("TNRWATCH_MASTER_KEY_FILE", None)
+    env.pop("BEYONDREACH_MASTER_KEY_FILE", None)
     return env
 
 

@@ -22,9 +22,9 @@ PASSWORD = "a long test passphrase 42"
 
 
 def seed(url: str, count: int) -> list[str]:
-    from tnrwatch.core.services import organisation_create
-    from tnrwatch.outbox.channels import Webhook
-    from tnrwatch.outbox.services import outbox_enqueue
+    from beyondreach.core.services import organisation_create
+    from beyondreach.outbox.channels import Webhook
+    from beyondreach.outbox.services import outbox_enqueue
 
     org = organisation_create(name="Crash Test Network")
     keys = [f"crash-{n:03d}" for n in range(count)]
@@ -42,20 +42,20 @@ def seed(url: str, count: int) -> list[str]:
 def status() -> dict[str, int]:
     from django.db.models import Count
 
-    from tnrwatch.outbox.models import Message
+    from beyondreach.outbox.models import Message
 
     rows = Message.objects.values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
 
 
 def alerting(url: str) -> dict[str, str]:
-    from tnrwatch.alerts.services import (
+    from beyondreach.alerts.services import (
         FocalPointData,
         RuleData,
         focal_point_create,
         subscription_create,
     )
-    from tnrwatch.core.services import organisation_create, user_create
+    from beyondreach.core.services import organisation_create, user_create
 
     org = organisation_create(name="Serve Test Network")
     admin = user_create(organisation=org, username="sam_admin", password=PASSWORD, role="admin")
@@ -69,9 +69,9 @@ def alerting(url: str) -> dict[str, str]:
 
 
 def incident() -> dict[str, str]:
-    from tnrwatch.cases.inputs import IncidentData
-    from tnrwatch.cases.services import incident_create
-    from tnrwatch.core.models import User
+    from beyondreach.cases.inputs import IncidentData
+    from beyondreach.cases.services import incident_create
+    from beyondreach.core.models import User
 
     saved = incident_create(
         actor=User.objects.get(username="cas_worker"),

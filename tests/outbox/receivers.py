@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pytest_django.fixtures import Settings
 
-from tnrwatch.outbox.signing import KEY_HEADER, SIGNATURE_HEADER, signature_valid
+from beyondreach.outbox.signing import KEY_HEADER, SIGNATURE_HEADER, signature_valid
 
 # aiosmtpd logs every SMTP exchange at INFO from its own thread, which can outlive a test's
 # captured output ("--- Logging error ---" in the run's log); its warnings still show.
@@ -158,7 +158,7 @@ def running_mailbox(settings: Settings) -> Iterator[MailBox]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.DEFAULT_FROM_EMAIL = "alerts@tnrwatch.example"
+    settings.DEFAULT_FROM_EMAIL = "alerts@beyondreach.example"
     try:
         yield box
     finally:

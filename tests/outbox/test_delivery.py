@@ -10,11 +10,11 @@ from django.db import connection
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from tnrwatch.core.models import AuditEvent, Organisation
-from tnrwatch.outbox.channels import Email, Webhook
-from tnrwatch.outbox.channels.email import KEY_HEADER
-from tnrwatch.outbox.models import Message, Status
-from tnrwatch.outbox.services import backoff, outbox_deliver_due, outbox_enqueue, outbox_retry
+from beyondreach.core.models import AuditEvent, Organisation
+from beyondreach.outbox.channels import Email, Webhook
+from beyondreach.outbox.channels.email import KEY_HEADER
+from beyondreach.outbox.models import Message, Status
+from beyondreach.outbox.services import backoff, outbox_deliver_due, outbox_enqueue, outbox_retry
 
 from ..conftest import Personas, verified_client
 from .receivers import MailBox, Receiver, free_port
@@ -58,7 +58,7 @@ def test_it_mails_with_the_idempotency_key_as_message_id_and_header(
     assert (run.sent, run.retrying, run.failed) == (1, 0, 0)
     (mail,) = mailbox.wait_for(1)
     assert mail["To"] == ADDRESS and mail["Subject"] == "Urgent: incident in TR"
-    assert mail["Message-ID"] == "<k-mail@tnrwatch.example>"
+    assert mail["Message-ID"] == "<k-mail@beyondreach.example>"
     assert mail[KEY_HEADER] == "k-mail"
     assert mail["Auto-Submitted"] == "auto-generated"
     sent = _status(message)
@@ -217,7 +217,7 @@ def test_a_claimed_message_is_sent_again_only_after_its_lease(
     personas: Personas, webhook_receiver: Receiver, settings: Settings
 ) -> None:
     """What a worker killed mid-send leaves behind: claimed, never marked sent."""
-    from tnrwatch.outbox.services import _claim
+    from beyondreach.outbox.services import _claim
 
     settings.OUTBOX_LEASE_SECONDS = 120
     message = _hook(personas.org, webhook_receiver.url)
@@ -241,7 +241,7 @@ def test_logs_name_the_message_but_never_its_address_or_url(
     with caplog.at_level(logging.DEBUG):
         outbox_deliver_due()
     # Our logs, not the test SMTP server's (aiosmtpd logs whole conversations at DEBUG).
-    text = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("tnrwatch"))
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("beyondreach"))
     assert "outbox: message" in text
     assert "authority.example" not in text and "127.0.0.1" not in text and "/hook" not in text
     assert all("authority" not in m.last_error for m in Message.objects.all())
@@ -264,7 +264,7 @@ def test_an_admin_retries_a_failed_delivery_and_it_is_audited(
 def test_only_an_admin_retries_and_only_a_failed_delivery(
     personas: Personas, webhook_receiver: Receiver
 ) -> None:
-    from tnrwatch.core.errors import ApplicationError
+    from beyondreach.core.errors import ApplicationError
 
     message = _hook(personas.org, webhook_receiver.url)
     with pytest.raises(ApplicationError, match="Only a failed"):
@@ -287,8 +287,8 @@ def test_a_limited_run_sends_no_more_than_asked(
 def test_old_messages_lose_their_content_but_keep_their_key(
     personas: Personas, settings: Settings
 ) -> None:
-    from tnrwatch.core.errors import ApplicationError
-    from tnrwatch.outbox.services import outbox_prune
+    from beyondreach.core.errors import ApplicationError
+    from beyondreach.outbox.services import outbox_prune
 
     settings.OUTBOX_KEEP_DAYS = 30
     sent, failed, pending, recent = (_mail(personas.org, key=k) for k in "abcd")

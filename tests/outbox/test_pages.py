@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tnrwatch.outbox.models import Message, Status
+from beyondreach.outbox.models import Message, Status
 
 from ..conftest import Personas, verified_client
 from .test_delivery import _hook, _mail
@@ -48,7 +48,7 @@ def test_only_admins_see_deliveries_and_outsiders_learn_nothing(personas: Person
     )
     outsider = verified_client(personas.outsider)
     assert outsider.post(f"/outbox/{failed.uuid}/retry/").status_code == 403  # not an admin
-    from tnrwatch.core.services import user_create
+    from beyondreach.core.services import user_create
 
     other_admin = user_create(
         organisation=personas.other_org,

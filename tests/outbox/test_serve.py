@@ -1,4 +1,4 @@
-"""`tnrwatch serve` as an operator runs it: a real process with its background worker, on a
+"""`beyondreach serve` as an operator runs it: a real process with its background worker, on a
 real database. It queues the delivery, digest and reminder jobs at start, and its worker
 delivers an urgent alert, signed, within a minute of the save."""
 
@@ -30,7 +30,7 @@ def test_serve_starts_a_worker_that_delivers_alerts_and_runs_the_daily_jobs(
     try:
         secret = run_script(env, "alerting", receiver.url)["secret"]  # type: ignore[index]
         serve = subprocess.Popen(
-            [sys.executable, "-m", "tnrwatch.cli", "serve", "--port", str(free_port())],
+            [sys.executable, "-m", "beyondreach.cli", "serve", "--port", str(free_port())],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -41,10 +41,10 @@ def test_serve_starts_a_worker_that_delivers_alerts_and_runs_the_daily_jobs(
         found = _wait_for_line(serve.stdout, r"background worker pid (\d+)")
         worker_pid = int(found.group(1))
         assert set(run_script(env, "jobs")) >= {  # type: ignore[arg-type]
-            "tnrwatch.outbox.tasks.deliver_outbox",
-            "tnrwatch.alerts.tasks.send_digests",
-            "tnrwatch.alerts.tasks.send_reminders",
-            "tnrwatch.reports.tasks.destroy_expired_reports",
+            "beyondreach.outbox.tasks.deliver_outbox",
+            "beyondreach.alerts.tasks.send_digests",
+            "beyondreach.alerts.tasks.send_reminders",
+            "beyondreach.reports.tasks.destroy_expired_reports",
         }
 
         saved_at = time.monotonic()

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import time
 
-from tnrwatch.outbox.signing import secret_new, signature_header, signature_valid
+from beyondreach.outbox.signing import secret_new, signature_header, signature_valid
 
 BODY = b'{"event":"incident.urgent"}'
 

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tnrwatch.outbox.channels import Webhook
-from tnrwatch.outbox.models import Message, Status
-from tnrwatch.outbox.services import outbox_enqueue
-from tnrwatch.outbox.tasks import TASK_PATH, schedule_delivery
+from beyondreach.outbox.channels import Webhook
+from beyondreach.outbox.models import Message, Status
+from beyondreach.outbox.services import outbox_enqueue
+from beyondreach.outbox.tasks import TASK_PATH, schedule_delivery
 
 from ..conftest import Personas
 from .receivers import Receiver

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_create
-from tnrwatch.referrals.models import ProtectionBody
-from tnrwatch.referrals.services import BodyData, protection_body_create
-from tnrwatch.reports.keys import new_key_pair
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_create
+from beyondreach.referrals.models import ProtectionBody
+from beyondreach.referrals.services import BodyData, protection_body_create
+from beyondreach.reports.keys import new_key_pair
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tnrwatch.outbox.channels import Email, envelope_load
-from tnrwatch.outbox.models import Message
-from tnrwatch.referrals.models import Referral
+from beyondreach.outbox.channels import Email, envelope_load
+from beyondreach.outbox.models import Message
+from beyondreach.referrals.models import Referral
 
 LINK = re.compile(r"/referral/([A-Za-z0-9_-]{43})/")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.referrals.services import BodyData, protection_body_create, referral_send
+from beyondreach.cases.models import Incident
+from beyondreach.referrals.services import BodyData, protection_body_create, referral_send
 
 from ..conftest import Personas
 from .helpers import link_token

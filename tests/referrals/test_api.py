@@ -7,9 +7,9 @@ from typing import Any
 
 from django.test import Client
 
-from tnrwatch.core.models import User
-from tnrwatch.core.services import api_token_create
-from tnrwatch.referrals.services import OutcomeData, referral_record_outcome, referral_send
+from beyondreach.core.models import User
+from beyondreach.core.services import api_token_create
+from beyondreach.referrals.services import OutcomeData, referral_record_outcome, referral_send
 
 from ..api.conftest import bearer
 from ..conftest import Personas

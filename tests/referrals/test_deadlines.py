@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tnrwatch.alerts.deadlines import deadlines_due
-from tnrwatch.alerts.reminders import reminders_send
-from tnrwatch.alerts.services import user_email_set
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.outbox.channels import Email, envelope_load
-from tnrwatch.outbox.models import Message
-from tnrwatch.referrals.services import OutcomeData, referral_record_outcome, referral_send
+from beyondreach.alerts.deadlines import deadlines_due
+from beyondreach.alerts.reminders import reminders_send
+from beyondreach.alerts.services import user_email_set
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.channels import Email, envelope_load
+from beyondreach.outbox.models import Message
+from beyondreach.referrals.services import OutcomeData, referral_record_outcome, referral_send
 
 from ..conftest import Personas, verified_client
 from .conftest import SECRETS, Bodies, consenting_incident

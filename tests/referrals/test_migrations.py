@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_create
-from tnrwatch.referrals.models import Referral
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_create
+from beyondreach.referrals.models import Referral
 
 from ..cases.factories import incident_data
 from ..conftest import Personas

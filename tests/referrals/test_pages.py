@@ -9,10 +9,10 @@ import uuid
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.referrals.models import ProtectionBody, Referral
-from tnrwatch.referrals.services import OutcomeData, referral_record_outcome, referral_send
-from tnrwatch.reports.keys import new_key_pair
+from beyondreach.core.models import AuditEvent
+from beyondreach.referrals.models import ProtectionBody, Referral
+from beyondreach.referrals.services import OutcomeData, referral_record_outcome, referral_send
+from beyondreach.reports.keys import new_key_pair
 
 from ..conftest import Personas, verified_client
 from .conftest import SECRETS, TITLE, Bodies, consenting_incident

@@ -14,15 +14,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tnrwatch.cases.inputs import InvalidInputError
-from tnrwatch.cases.models import Person
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.outbox.services import outbox_deliver_due
-from tnrwatch.referrals.models import Referral
-from tnrwatch.referrals.packet import referral_packet
-from tnrwatch.referrals.services import (
+from beyondreach.cases.inputs import InvalidInputError
+from beyondreach.cases.models import Person
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.services import outbox_deliver_due
+from beyondreach.referrals.models import Referral
+from beyondreach.referrals.packet import referral_packet
+from beyondreach.referrals.services import (
     BodyData,
     OutcomeData,
     ReferralRefusedError,
@@ -35,14 +35,14 @@ from tnrwatch.referrals.services import (
     referral_revoke_link,
     referral_send,
 )
-from tnrwatch.reports.keys import open_sealed
+from beyondreach.reports.keys import open_sealed
 
 from ..conftest import Personas
 from .conftest import BODY_MAIL, SECRETS, TITLE, Bodies, consenting_incident
 from .helpers import link_token, referral_mail
 
 SEALED_BLOCK = re.compile(
-    r"-----BEGIN TNR WATCH REFERRAL-----\n(.*?)\n-----END TNR WATCH REFERRAL-----", re.S
+    r"-----BEGIN BEYOND REACH REFERRAL-----\n(.*?)\n-----END BEYOND REACH REFERRAL-----", re.S
 )
 
 
@@ -130,7 +130,7 @@ def test_the_link_works_once_delivered_and_its_token_is_not_stored(
     referral = referral_send(actor=personas.case_worker, incident=incident, body=bodies.link)
     assert outbox_deliver_due().sent == 1
     (sent,) = mail.outbox
-    assert sent.to == [BODY_MAIL] and "[TNR Watch] Referral" in sent.subject
+    assert sent.to == [BODY_MAIL] and "[Beyond Reach] Referral" in sent.subject
     token = re.search(r"/referral/([A-Za-z0-9_-]{43})/", str(sent.body))
     assert token is not None
     referral.refresh_from_db()

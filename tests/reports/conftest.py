@@ -6,8 +6,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from tnrwatch.reports.models import ReportingChannel
-from tnrwatch.reports.services import access_grant, channel_open, channel_unlock, member_key_create
+from beyondreach.reports.models import ReportingChannel
+from beyondreach.reports.services import (
+    access_grant,
+    channel_open,
+    channel_unlock,
+    member_key_create,
+)
 
 from ..conftest import Personas
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tnrwatch.reports.dates import read_reported_date
+from beyondreach.reports.dates import read_reported_date
 
 RECEIVED = dt.date(2025, 5, 20)
 

@@ -12,12 +12,12 @@ from django.apps import apps
 from django.test import Client
 from PIL import Image
 
-from tnrwatch.reports.models import Report, ReportFile
-from tnrwatch.reports.proof import b64 as proof_b64
-from tnrwatch.reports.proof import proof_verify
-from tnrwatch.reports.reporter_cookie import COOKIE
-from tnrwatch.reports.selectors import report_open
-from tnrwatch.reports.services import channel_unlock, report_reply
+from beyondreach.reports.models import Report, ReportFile
+from beyondreach.reports.proof import b64 as proof_b64
+from beyondreach.reports.proof import proof_verify
+from beyondreach.reports.reporter_cookie import COOKIE
+from beyondreach.reports.selectors import report_open
+from beyondreach.reports.services import channel_unlock, report_reply
 
 from .conftest import CASE_WORKER_PASSPHRASE, OpenChannel
 
@@ -139,7 +139,7 @@ def test_an_empty_report_names_the_field(open_channel: OpenChannel) -> None:
 
 
 def test_a_too_large_upload_gets_413_and_writes_nothing(open_channel: OpenChannel) -> None:
-    from tnrwatch.core.attachments import REPORT_MAX_BYTES
+    from beyondreach.core.attachments import REPORT_MAX_BYTES
 
     client = Client()
     answer = client.post(

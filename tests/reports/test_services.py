@@ -9,15 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.errors import ApplicationError, DecryptionError, PermissionDeniedError
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.reports.codenames import WORDS_IN_CODENAME, word_list
-from tnrwatch.reports.models import KeyGrant, Report, ReportFile, ReportMessage
-from tnrwatch.reports.proof import ProofError, proof_verify
-from tnrwatch.reports.proof import b64 as proof_b64
-from tnrwatch.reports.selectors import report_open, reporter_messages
-from tnrwatch.reports.services import (
+from beyondreach.cases.services import incident_create
+from beyondreach.core.errors import ApplicationError, DecryptionError, PermissionDeniedError
+from beyondreach.core.models import AuditEvent
+from beyondreach.reports.codenames import WORDS_IN_CODENAME, word_list
+from beyondreach.reports.models import KeyGrant, Report, ReportFile, ReportMessage
+from beyondreach.reports.proof import ProofError, proof_verify
+from beyondreach.reports.proof import b64 as proof_b64
+from beyondreach.reports.selectors import report_open, reporter_messages
+from beyondreach.reports.services import (
     channel_recover,
     channel_unlock,
     report_link_incident,
@@ -165,7 +165,7 @@ def test_the_retention_job_runs_daily_from_the_worker(open_channel: OpenChannel)
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    from tnrwatch.reports.tasks import TASK_PATH, schedule_retention
+    from beyondreach.reports.tasks import TASK_PATH, schedule_retention
 
     open_channel.channel.retention_days = 7
     open_channel.channel.save()

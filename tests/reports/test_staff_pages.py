@@ -8,11 +8,11 @@ import re
 
 from django.test import Client
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.reports.models import KeyGrant, Report, ReportingChannel
-from tnrwatch.reports.services import report_submit
-from tnrwatch.reports.vault import COOKIE as VAULT_COOKIE
+from beyondreach.cases.models import Incident
+from beyondreach.core.models import AuditEvent
+from beyondreach.reports.models import KeyGrant, Report, ReportingChannel
+from beyondreach.reports.services import report_submit
+from beyondreach.reports.vault import COOKIE as VAULT_COOKIE
 
 from ..conftest import Personas, verified_client
 from .conftest import CASE_WORKER_PASSPHRASE, OpenChannel

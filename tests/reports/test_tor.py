@@ -1,4 +1,4 @@
-"""The onion service and the reverse proxy (deploy/tor/torrc, deploy/nginx/tnrwatch.conf,
+"""The onion service and the reverse proxy (deploy/tor/torrc, deploy/nginx/beyondreach.conf,
 docs/tor.md), checked by the real programs: Debian's tor and nginx, which `./tnr test`
 installs when they are missing. These tests fail rather than skip without them.
 
@@ -31,7 +31,7 @@ from .conftest import OpenChannel
 
 REPO = Path(__file__).resolve().parents[2]
 TORRC = REPO / "deploy" / "tor" / "torrc"
-NGINX_CONF = REPO / "deploy" / "nginx" / "tnrwatch.conf"
+NGINX_CONF = REPO / "deploy" / "nginx" / "beyondreach.conf"
 DEBIAN_TOR_DEFAULTS = Path("/usr/share/tor/tor-service-defaults-torrc")
 HTTPS_NAME = "tnr.example.org"
 ONION_RE = re.compile(r"[a-z2-7]{56}\.onion")
@@ -221,7 +221,7 @@ def test_the_onion_host_sees_only_the_public_reporting_pages(open_channel: OpenC
             # No script at all: the pages work in Tor Browser at its "safest" level.
             assert b"<script" not in page.content.lower(), path
         # The stylesheet is served on the onion host too (WhiteNoise answers before routing).
-        assert onion.get("/static/tnrwatch/site.css").status_code == 200
+        assert onion.get("/static/beyondreach/site.css").status_code == 200
 
 
 # -- nginx -------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def self_signed_certificate(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def nginx_config(tmp_path: Path, app_port: int = 8000) -> tuple[Path, dict[str, int]]:
-    """A main nginx.conf around deploy/nginx/tnrwatch.conf, writing only inside tmp_path.
+    """A main nginx.conf around deploy/nginx/beyondreach.conf, writing only inside tmp_path.
 
     The certificate becomes a fresh self-signed one and ONIONADDRESS a real-looking onion
     name. The listeners move to free ports on 127.0.0.1 (even `nginx -t` binds them, and
@@ -269,8 +269,8 @@ def nginx_config(tmp_path: Path, app_port: int = 8000) -> tuple[Path, dict[str, 
     ports = {"http": free_port(), "https": free_port(), "onion": free_port()}
     cert, key = self_signed_certificate(tmp_path)
     site = NGINX_CONF.read_text()
-    site = replace(site, "/etc/ssl/tnrwatch/fullchain.pem", str(cert))
-    site = replace(site, "/etc/ssl/tnrwatch/privkey.pem", str(key))
+    site = replace(site, "/etc/ssl/beyondreach/fullchain.pem", str(cert))
+    site = replace(site, "/etc/ssl/beyondreach/privkey.pem", str(key))
     site = replace(site, "ONIONADDRESS.onion", ONION, count=4)  # 3 and a comment
     site = replace(site, "    listen 80;\n", f"    listen 127.0.0.1:{ports['http']};\n")
     site = replace(site, "    listen 443 ssl;\n", f"    listen 127.0.0.1:{ports['https']} ssl;\n")
@@ -278,7 +278,7 @@ def nginx_config(tmp_path: Path, app_port: int = 8000) -> tuple[Path, dict[str, 
     site = replace(site, "    listen [::]:443 ssl;\n", "")
     site = replace(site, "listen 127.0.0.1:8080;", f"listen 127.0.0.1:{ports['onion']};")
     site = replace(site, "http://127.0.0.1:8000;", f"http://127.0.0.1:{app_port};", count=3)
-    (tmp_path / "tnrwatch.conf").write_text(site)
+    (tmp_path / "beyondreach.conf").write_text(site)
     temp_paths = "\n".join(
         f"    {kind}_temp_path {tmp_path / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -292,7 +292,7 @@ def nginx_config(tmp_path: Path, app_port: int = 8000) -> tuple[Path, dict[str, 
         "http {\n"
         "    include /etc/nginx/mime.types;\n"
         f"{temp_paths}\n"
-        f"    include {tmp_path / 'tnrwatch.conf'};\n"
+        f"    include {tmp_path / 'beyondreach.conf'};\n"
         "}\n"
     )
     return main, ports
@@ -396,7 +396,7 @@ def test_through_nginx_the_onion_shows_only_reporting_pages_and_no_address(
         onion, https = ports["onion"], ports["https"]
 
         # The onion: staff pages and the API are refused by nginx itself, whatever the Host,
-        # even were the onion name missing from TNRWATCH_REPORTS_PUBLIC_HOSTS.
+        # even were the onion name missing from BEYONDREACH_REPORTS_PUBLIC_HOSTS.
         settings.REPORTS_PUBLIC_HOSTS = []
         for path in [*STAFF_AND_API, "/", "/admin/"]:
             for host in (ONION, HTTPS_NAME, "127.0.0.1"):
@@ -417,7 +417,7 @@ def test_through_nginx_the_onion_shows_only_reporting_pages_and_no_address(
         assert environ["HTTP_X_FORWARDED_PROTO"] == "http"
         assert environ["REMOTE_ADDR"] == "127.0.0.1"
         assert not {"HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED"} & set(environ)
-        assert fetch(onion, "/static/tnrwatch/site.css", ONION).status == 200
+        assert fetch(onion, "/static/beyondreach/site.css", ONION).status == 200
         assert fetch(onion, "/r/nonexistent/en/", ONION).status == 404
 
         # A form posted over the onion passes the CSRF check: plain http, no https redirect.

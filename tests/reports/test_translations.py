@@ -22,10 +22,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation.template import templatize
 
-import tnrwatch
-from tnrwatch.reports.forms import ReportForm
+import beyondreach
+from beyondreach.reports.forms import ReportForm
 
-PACKAGE = Path(tnrwatch.__file__).parent
+PACKAGE = Path(beyondreach.__file__).parent
 LOCALE = PACKAGE / "locale"
 REPORTS = PACKAGE / "reports"
 

@@ -1,4 +1,4 @@
-"""Uploads through the real server (waitress, as `tnrwatch serve` runs it) stay in memory:
+"""Uploads through the real server (waitress, as `beyondreach serve` runs it) stay in memory:
 nothing is spooled to a temporary file, and an oversized body is refused with 413."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from django.db import connections
 from PIL import Image
 from waitress.server import create_server
 
-from tnrwatch.cli import waitress_options
-from tnrwatch.core.attachments import REPORT_MAX_BYTES
-from tnrwatch.reports.models import Report, ReportFile
-from tnrwatch.wsgi import application
+from beyondreach.cli import waitress_options
+from beyondreach.core.attachments import REPORT_MAX_BYTES
+from beyondreach.reports.models import Report, ReportFile
+from beyondreach.wsgi import application
 
 from .conftest import OpenChannel
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from tnrwatch.cases.inputs import IncidentData
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.models import Organisation, User
-from tnrwatch.core.services import organisation_create, user_create
-from tnrwatch.sharing.models import Agreement, Share
-from tnrwatch.sharing.services import agreement_accept, agreement_propose, incident_share
+from beyondreach.cases.inputs import IncidentData
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_create
+from beyondreach.core.models import Organisation, User
+from beyondreach.core.services import organisation_create, user_create
+from beyondreach.sharing.models import Agreement, Share
+from beyondreach.sharing.services import agreement_accept, agreement_propose, incident_share
 
 from ..cases.factories import incident_data
 from ..conftest import PASSWORD, Personas

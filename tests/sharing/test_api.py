@@ -7,9 +7,9 @@ import uuid
 
 from django.test import Client
 
-from tnrwatch.core.models import AuditEvent, User
-from tnrwatch.core.services import api_token_create
-from tnrwatch.sharing.services import agreement_end, share_revoke
+from beyondreach.core.models import AuditEvent, User
+from beyondreach.core.services import api_token_create
+from beyondreach.sharing.services import agreement_end, share_revoke
 
 from .conftest import TITLE, Partners, consenting, record, share
 

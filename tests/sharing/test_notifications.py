@@ -3,9 +3,9 @@ shared, the level and a link behind the login, and nothing of the incident."""
 
 from __future__ import annotations
 
-from tnrwatch.alerts.services import user_email_set
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.outbox.services import outbox_deliver_due
+from beyondreach.alerts.services import user_email_set
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.services import outbox_deliver_due
 
 from ..cases.factories import incident_data
 from ..outbox.receivers import MailBox
@@ -32,7 +32,7 @@ def test_the_partners_admins_and_case_workers_hear_of_a_share(
     mails = mailbox.wait_for(2)
     assert sorted(m["To"] for m in mails) == ["bea@partner.example", "otto@partner.example"]
     for mail in mails:
-        assert mail["Subject"] == "[TNR Watch] Safeguard Exiles shared an incident with you"
+        assert mail["Subject"] == "[Beyond Reach] Safeguard Exiles shared an incident with you"
         body = mail.get_content()
         assert f"/shared/{incident.uuid}/" in body and "(pseudonymised)" in body
         # Nothing of the incident: not its title, narrative, people or places.

@@ -10,12 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern
 
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.models import AuditEvent
-from tnrwatch.core.services import user_create
-from tnrwatch.sharing import urls as sharing_urls
-from tnrwatch.sharing.models import Agreement, AgreementStatus, Share
-from tnrwatch.sharing.services import share_revoke
+from beyondreach.cases.services import incident_create
+from beyondreach.core.models import AuditEvent
+from beyondreach.core.services import user_create
+from beyondreach.sharing import urls as sharing_urls
+from beyondreach.sharing.models import Agreement, AgreementStatus, Share
+from beyondreach.sharing.services import share_revoke
 
 from ..cases.factories import incident_data
 from ..conftest import PASSWORD, Personas, verified_client

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tnrwatch.alerts.models import DigestItem
-from tnrwatch.cases.services import incident_update
-from tnrwatch.outbox.models import Message
+from beyondreach.alerts.models import DigestItem
+from beyondreach.cases.services import incident_update
+from beyondreach.outbox.models import Message
 
 from ..alerts.helpers import IDENTIFYING, NOT_URGENT, everything_sent, focal_point, subscribe
 from ..cases.factories import incident_data
@@ -66,7 +66,7 @@ def test_only_those_who_may_open_it_hear_of_it(
     assert "cora" not in everything_sent(pk=told[0].pk)
     assert named.user is not None and named.user.email in everything_sent(pk=told[0].pk)
 
-    from tnrwatch.sharing.services import share_revoke
+    from beyondreach.sharing.services import share_revoke
 
     share_revoke(actor=partners.a_case_worker, share=given)
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from tnrwatch.cases.inputs import NameData, PersonData
-from tnrwatch.cases.services import incident_update, person_update
-from tnrwatch.core.audit import audit_verify
-from tnrwatch.core.errors import NotFoundError, PermissionDeniedError
-from tnrwatch.core.models import AuditEvent, Organisation
-from tnrwatch.core.services import user_create
-from tnrwatch.sharing.export import shared_incident_view
-from tnrwatch.sharing.models import Agreement, AgreementStatus, Share
-from tnrwatch.sharing.selectors import (
+from beyondreach.cases.inputs import NameData, PersonData
+from beyondreach.cases.services import incident_update, person_update
+from beyondreach.core.audit import audit_verify
+from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.models import AuditEvent, Organisation
+from beyondreach.core.services import user_create
+from beyondreach.sharing.export import shared_incident_view
+from beyondreach.sharing.models import Agreement, AgreementStatus, Share
+from beyondreach.sharing.selectors import (
     access_shared_incident,
     counted_summary_for,
     shared_incident_list_visible_to,
     shared_incidents_counted_for,
 )
-from tnrwatch.sharing.services import (
+from beyondreach.sharing.services import (
     ConsentMissingError,
     SharingError,
     agreement_accept,

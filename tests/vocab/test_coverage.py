@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tnrwatch.vocab.loader import vocabulary
+from beyondreach.vocab.loader import vocabulary
 
 # Each tactic DOMAIN.md names, and the code that records it.
 DOMAIN_TACTICS = {

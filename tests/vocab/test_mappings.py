@@ -1,4 +1,4 @@
-"""The mappings to the standards TNR Watch aligns with: HURIDOCS Micro-thesauri codes that
+"""The mappings to the standards Beyond Reach aligns with: HURIDOCS Micro-thesauri codes that
 exist in the right list, and Freedom House tactic names as Freedom House codes them.
 
 huridocs_slice.csv holds the rows of reference/huridocs-microthesauri.csv that the
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tnrwatch.vocab.loader import NAMES, Term, vocabulary
+from beyondreach.vocab.loader import NAMES, Term, vocabulary
 
 SLICE = Path(__file__).parent / "huridocs_slice.csv"
 HURIDOCS_LISTS = {"tactics": "types_of_acts", "actor_types": "types_of_perpetrators"}

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 import yaml
 
-from tnrwatch.vocab.loader import DATA, NAMES, Term, vocabulary
+from beyondreach.vocab.loader import DATA, NAMES, Term, vocabulary
 
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh", "fa")
 CODE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")

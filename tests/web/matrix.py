@@ -17,8 +17,8 @@ from datetime import date
 from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
-from tnrwatch.cases.documents import incident_document_add
-from tnrwatch.cases.inputs import (
+from beyondreach.cases.documents import incident_document_add
+from beyondreach.cases.inputs import (
     ActorData,
     IncidentData,
     MechanismData,
@@ -28,9 +28,9 @@ from tnrwatch.cases.inputs import (
     SourceData,
     TargetData,
 )
-from tnrwatch.cases.services import incident_create
-from tnrwatch.core.attachments import prepare_attachment
-from tnrwatch.reports.services import channel_open, member_key_create, report_submit
+from beyondreach.cases.services import incident_create
+from beyondreach.core.attachments import prepare_attachment
+from beyondreach.reports.services import channel_open, member_key_create, report_submit
 
 from ..alerts.matrix import alerts_records
 from ..cases.factories import incident_data

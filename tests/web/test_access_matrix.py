@@ -22,8 +22,8 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 
-from tnrwatch.core.models import Organisation, User
-from tnrwatch.core.services import api_token_create, user_create
+from beyondreach.core.models import Organisation, User
+from beyondreach.core.services import api_token_create, user_create
 
 from ..api.conftest import bearer, incident_body
 from ..conftest import PASSWORD, Personas, verified_client

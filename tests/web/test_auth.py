@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tnrwatch import settings as production_settings
-from tnrwatch.core.middleware import SESSION_SEEN, SESSION_STARTED
-from tnrwatch.core.models import AuditEvent
+from beyondreach import settings as production_settings
+from beyondreach.core.middleware import SESSION_SEEN, SESSION_STARTED
+from beyondreach.core.models import AuditEvent
 
 from ..conftest import PASSWORD, Personas, verified_client
 

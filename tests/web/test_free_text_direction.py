@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from tnrwatch.cases.inputs import (
+from beyondreach.cases.inputs import (
     ActorData,
     NameData,
     PersonData,
@@ -15,7 +15,7 @@ from tnrwatch.cases.inputs import (
     SourceData,
     TargetData,
 )
-from tnrwatch.cases.services import incident_create, incident_update
+from beyondreach.cases.services import incident_create, incident_update
 
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tnrwatch.cases.models import Incident
-from tnrwatch.cases.services import incident_create
+from beyondreach.cases.models import Incident
+from beyondreach.cases.services import incident_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "tnrwatch"
+SRC = Path(__file__).resolve().parents[2] / "src" / "beyondreach"
 
 
 def _assert_strict(answer: object) -> None:

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tnrwatch.cases import views
-from tnrwatch.cases.services import incident_create
+from beyondreach.cases import views
+from beyondreach.cases.services import incident_create
 
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client

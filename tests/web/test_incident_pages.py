@@ -7,8 +7,8 @@ from html import unescape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tnrwatch.cases.inputs import MechanismData, NameData, PersonData, TargetData
-from tnrwatch.cases.services import incident_create, incident_update, person_update
+from beyondreach.cases.inputs import MechanismData, NameData, PersonData, TargetData
+from beyondreach.cases.services import incident_create, incident_update, person_update
 
 from ..cases.factories import incident_data
 from ..conftest import Personas, verified_client

@@ -19,13 +19,13 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
-from tnrwatch.cases.inputs import NameData, PersonData, TargetData
-from tnrwatch.cases.selectors import access_incident
-from tnrwatch.cases.services import incident_create, incident_update, person_update
-from tnrwatch.core.models import User
-from tnrwatch.core.services import user_create
-from tnrwatch.sharing.services import agreement_accept, agreement_propose, incident_share
-from tnrwatch.vocab.loader import NAMES, vocabulary
+from beyondreach.cases.inputs import NameData, PersonData, TargetData
+from beyondreach.cases.selectors import access_incident
+from beyondreach.cases.services import incident_create, incident_update, person_update
+from beyondreach.core.models import User
+from beyondreach.core.services import user_create
+from beyondreach.sharing.services import agreement_accept, agreement_propose, incident_share
+from beyondreach.vocab.loader import NAMES, vocabulary
 
 from ..conftest import PASSWORD, Personas, verified_client
 from .matrix import FIXED, PAGES, TITLE, answers, coded_incident, fill, matrix_records
@@ -68,7 +68,7 @@ def snake_case_codes() -> set[str]:
     one-word code such as `assault` cannot be told apart from an English word)."""
     codes = {code for name in NAMES for code in vocabulary(name).terms}
     for model in apps.get_models():
-        if model.__module__.startswith("tnrwatch."):
+        if model.__module__.startswith("beyondreach."):
             for field in model._meta.concrete_fields:
                 codes |= {str(value) for value, _label in field.flatchoices}
     return {code for code in codes if "_" in code}

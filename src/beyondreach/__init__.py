@@ -1,0 +1,1 @@
+"""Beyond Reach: document, track and counter transnational repression."""

@@ -1,0 +1,146 @@
+"""Explicit, allow-listed representations of records.
+
+`incident_snapshot` is the full record (identities included) kept sealed in its history and
+in backups. `incident_view` is what one user may see: for a role that does not see
+identities, names, contacts, narratives, places and references are withheld and persons
+appear under a stable pseudonym.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beyondreach.cases import models as m
+from beyondreach.cases.names import blind
+from beyondreach.core.models import User
+from beyondreach.core.sealed import org_keys
+
+WITHHELD = "[withheld]"
+
+
+def pseudonym(person: m.Person) -> str:
+    """A stable alias: the same person reads the same across incidents, yet names nothing."""
+    return "P-" + blind(org_keys(person.organisation_id).pseudonym, str(person.uuid))[:10].upper()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def person_snapshot(person: m.Person, *, identities: bool = True) -> dict[str, Any]:
+    def hide(value: str) -> str:
+        return value if identities else (WITHHELD if value else "")
+
+    return {
+        "id": str(person.uuid),
+        "pseudonym": pseudonym(person),
+        "names": [
+            {"value": hide(n.value), "script": n.script, "language": n.language}
+            for n in person.names.all()
+        ]
+        if identities
+        else [],
+        "birth_date": hide(person.birth_date),
+        "sex": person.sex,
+        "nationalities": person.nationalities,
+        "residence_country": person.residence_country,
+        "residence_status": person.residence_status,
+        "statuses": person.statuses,
+        "contact": hide(person.contact),
+        "risk_notes": hide(person.risk_notes),
+        "consent": {
+            "share_partners": person.consent_share_partners,
+            "share_authorities": person.consent_share_authorities,
+            "public_statistics": person.consent_public_statistics,
+        },
+        "version": person.version,
+    }
+
+
+def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[str, Any]:
+    def hide(value: str) -> str:
+        return value if identities else (WITHHELD if value else "")
+
+    return {
+        "id": str(incident.uuid),
+        "title": hide(incident.title),
+        "narrative": hide(incident.narrative),
+        "start_date": _iso(incident.start_date),
+        "start_precision": incident.start_precision,
+        "end_date": _iso(incident.end_date),
+        "end_precision": incident.end_precision,
+        "origin_states": sorted(o.country for o in incident.origins.all()),
+        "host_country": incident.host_country,
+        "place": hide(incident.place),
+        "coordinates": hide(incident.coordinates),
+        "tactics": sorted(t.tactic for t in incident.tactics.all()),
+        "targets": [
+            {
+                "person": str(t.person.uuid),
+                "pseudonym": pseudonym(t.person),
+                "name": hide(_first_name(t.person)),
+                "role": t.role,
+                "target_group": t.target_group,
+                "relation": t.relation,
+            }
+            for t in incident.targets.all()
+        ],
+        "actors": [
+            {"role": a.role, "actor_type": a.actor_type, "country": a.country, "name": hide(a.name)}
+            for a in incident.actors.all()
+        ],
+        "legal_mechanisms": [
+            {
+                "kind": x.kind,
+                "reference": hide(x.reference),
+                "issued_by": x.issued_by,
+                "issued_on": _iso(x.issued_on),
+                "status": x.status,
+                "status_on": _iso(x.status_on),
+            }
+            for x in incident.mechanisms.all()
+        ],
+        "sources": [
+            {
+                "id": str(s.uuid),
+                "kind": s.kind,
+                "reference": hide(s.reference),
+                "publisher": hide(s.publisher),
+                "published_on": _iso(s.published_on),
+                "reliability": s.reliability,
+                "independent": s.independent,
+            }
+            for s in incident.sources.all()
+        ],
+        "verification": incident.verification,
+        "verification_overridden": incident.verification_overridden,
+        "verification_reason": hide(incident.verification_reason),
+        "tlp": incident.tlp,
+        "status": incident.status,
+        "assignee": str(incident.assignee.uuid) if incident.assignee else None,
+        "due_date": _iso(incident.due_date),
+        "responses": [
+            {
+                "kind": r.kind,
+                "description": hide(r.description),
+                "started_on": _iso(r.started_on),
+                "outcome": r.outcome,
+                "outcome_on": _iso(r.outcome_on),
+            }
+            for r in incident.responses.all()
+        ],
+        "version": incident.version,
+    }
+
+
+def _first_name(person: m.Person) -> str:
+    names = list(person.names.all())
+    return names[0].value if names else ""
+
+
+def incident_view(incident: m.Incident, viewer: User) -> dict[str, Any]:
+    return incident_snapshot(incident, identities=viewer.sees_identities)
+
+
+def person_view(person: m.Person, viewer: User) -> dict[str, Any]:
+    return person_snapshot(person, identities=viewer.sees_identities)

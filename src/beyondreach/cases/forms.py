@@ -1,0 +1,526 @@
+"""The incident and person forms: one page records an incident with all its parts.
+
+Forms only parse and re-display; validation of the domain lives in cases/inputs.py, whose
+field errors (dotted paths such as ``targets.1.person.names``) are put back on the field
+they name, so a rejected form comes back with everything the user typed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pycountry
+from django import forms
+from django.forms import formset_factory
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from beyondreach.cases import models as m
+from beyondreach.cases.inputs import (
+    SCRIPTS,
+    ActorData,
+    IncidentData,
+    MechanismData,
+    NameData,
+    PersonData,
+    ResponseData,
+    SourceData,
+    TargetData,
+)
+from beyondreach.core.forms import ReadableTextMixin
+from beyondreach.vocab.loader import vocabulary
+
+COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+COUNTRY_CHOICES = [("", "—"), *COUNTRIES]
+SCRIPT_CHOICES = [("", "—")] + [(s, s) for s in SCRIPTS]
+
+
+def set_choices(form: forms.Form, field: str, choices: list[tuple[str, str]]) -> None:
+    """Choices known only at run time (vocabularies, users of the organisation)."""
+    target = form.fields[field]
+    assert isinstance(target, forms.ChoiceField)
+    target.choices = choices
+
+
+class SharedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose choices are shared by the forms made from its class.
+
+    Django deep-copies every field's choices into each new form: 250 countries twice on
+    every incident list page, about 2 ms. Sharing is safe because choices are only ever
+    replaced (set_choices), never changed in place.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedChoiceField:
+        result: SharedChoiceField = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices  # type: ignore[attr-defined]
+        return result
+
+
+class QuickSelect(forms.Select):
+    """A <select> that writes its options in code: the markup of forms.Select, but not one
+    template rendering per <option>. The incident filters' two lists of 250 countries took
+    about 16 ms of a 40 ms list page through the templates, 1.5 ms this way; with the
+    escaped options kept between requests, about 0.3 ms (bench/README.md)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        choices = tuple((str(v), str(label)) for v, label in self.choices)
+        if any(isinstance(label, (list, tuple)) for _, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # option groups: the template
+        chosen = set(self.format_value(value))
+        options = "".join(
+            _option(v, label, selected=True) if v in chosen else unselected
+            for (v, label), unselected in zip(choices, _options(choices), strict=True)
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        # Every part was escaped by format_html in _option.
+        safe_options = mark_safe(options)  # noqa: S308
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, safe_options)
+
+
+@lru_cache(maxsize=64)
+def _options(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The escaped <option>s of a list of choices, none selected, kept for the next page."""
+    return tuple(_option(v, label, selected=False) for v, label in choices)
+
+
+def _option(value: str, label: str, *, selected: bool) -> str:
+    marker = mark_safe(" selected") if selected else ""
+    return format_html('<option value="{}"{}>{}</option>', value, marker, label)
+
+
+class Form(ReadableTextMixin, forms.Form):
+    """Labels without Django's trailing colon: screen readers read it out. Text that arrived
+    as bytes which are not UTF-8 is refused, by field (core/forms.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _blank(choices: Any) -> list[tuple[str, str]]:
+    return [("", "—"), *list(choices)]
+
+
+class IncidentForm(Form):
+    title = forms.CharField(max_length=300, help_text="Shown only to roles that see identities.")
+    narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_precision = forms.ChoiceField(choices=m.DatePrecision.choices)
+    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end_precision = forms.ChoiceField(choices=_blank(m.DatePrecision.choices), required=False)
+    origin_states = forms.MultipleChoiceField(
+        choices=COUNTRIES,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="The state(s) behind the incident. Hold Ctrl or Shift to choose several.",
+    )
+    host_country = forms.ChoiceField(
+        choices=COUNTRY_CHOICES, help_text="Where the target lives or the act took effect."
+    )
+    place = forms.CharField(max_length=200, required=False, label="City or region")
+    coordinates = forms.RegexField(
+        regex=r"^\s*-?\d{1,2}(\.\d+)?\s*,\s*-?\d{1,3}(\.\d+)?\s*$",
+        required=False,
+        help_text="Optional, as 'latitude, longitude'.",
+        error_messages={
+            "invalid": "Write coordinates as 'latitude, longitude', e.g. 41.01, 28.97."
+        },
+    )
+    tactics = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    tlp = forms.ChoiceField(choices=m.Tlp.choices, label="Marking (TLP)", initial=m.Tlp.AMBER)
+    status = forms.ChoiceField(choices=m.CaseStatus.choices, initial=m.CaseStatus.NEW)
+    assignee = forms.ChoiceField(required=False)
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    verification_override = forms.ChoiceField(
+        choices=[("", "Derived from the sources"), *m.Verification.choices],
+        required=False,
+        label="Verification status",
+    )
+    verification_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for overriding the derived status",
+    )
+
+    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "tactics", vocabulary("tactics").choices())
+        set_choices(self, "assignee", [("", "—"), *assignees])
+
+
+class TargetForm(Form):
+    person = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=300, required=False, label="Name or alias")
+    script = forms.ChoiceField(choices=SCRIPT_CHOICES, required=False)
+    other_name = forms.CharField(
+        max_length=300, required=False, label="Same name in another script"
+    )
+    other_script = forms.ChoiceField(choices=SCRIPT_CHOICES, required=False, label="Its script")
+    role = forms.ChoiceField(choices=_blank(m.TargetRole.choices))
+    target_group = forms.ChoiceField(required=False)
+    relation = forms.CharField(
+        max_length=40, required=False, help_text="For a relative: parent, sibling, spouse, child..."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "target_group", _blank(vocabulary("target_groups").choices()))
+
+
+class ActorForm(Form):
+    role = forms.ChoiceField(choices=_blank(m.ActorRole.choices))
+    actor_type = forms.ChoiceField()
+    country = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
+    name = forms.CharField(max_length=300, required=False, label="Name (if known)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "actor_type", _blank(vocabulary("actor_types").choices()))
+
+
+class MechanismForm(Form):
+    kind = forms.ChoiceField(choices=_blank(m.MechanismKind.choices), label="Legal mechanism")
+    reference = forms.CharField(max_length=200, required=False, label="Reference (e.g. notice id)")
+    issued_by = forms.CharField(
+        max_length=40, required=False, help_text="Country code or body, e.g. CN or 'UN 1267'."
+    )
+    issued_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(choices=m.MechanismStatus.choices, initial=m.MechanismStatus.UNKNOWN)
+    status_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Status since"
+    )
+
+
+class SourceForm(Form):
+    reference = forms.CharField(max_length=1000, label="URL or document")
+    kind = forms.ChoiceField(choices=m.SourceKind.choices, initial=m.SourceKind.URL)
+    publisher = forms.CharField(max_length=300, required=False)
+    published_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reliability = forms.ChoiceField(choices=m.Reliability.choices, initial=m.Reliability.UNKNOWN)
+    independent = forms.BooleanField(
+        required=False, help_text="Independent of the parties and of the other sources."
+    )
+
+
+class ResponseForm(Form):
+    kind = forms.ChoiceField(choices=_blank(m.ResponseKind.choices), label="Response")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    started_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(choices=m.Outcome.choices, initial=m.Outcome.PENDING)
+    outcome_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# Rows of a part: a blank row (every select on its "—" or default) is not a row at all, so
+# required choices start blank and unchanged extra rows are dropped, never rejected.
+PARTS: dict[str, tuple[type[forms.Form], int]] = {
+    # prefix: (form, blank rows offered)
+    "targets": (TargetForm, 2),
+    "actors": (ActorForm, 1),
+    "mechanisms": (MechanismForm, 1),
+    "sources": (SourceForm, 2),
+    "responses": (ResponseForm, 1),
+}
+
+
+def part_formsets(
+    data: Any = None, initial: dict[str, list[dict[str, Any]]] | None = None, more: str = ""
+) -> dict[str, forms.BaseFormSet[Any]]:
+    """One formset per part; `more` names a part that gets one more blank row."""
+    sets = {}
+    for prefix, (form, extra) in PARTS.items():
+        if data is not None and prefix == more:
+            data = data.copy()
+            total = f"{prefix}-TOTAL_FORMS"
+            data[total] = str(int(data.get(total, 0) or 0) + 1)
+        rows = (initial or {}).get(prefix, [])
+        factory = formset_factory(form, extra=extra if data is None else 0, can_delete=True)
+        sets[prefix] = factory(data=data, initial=rows or None, prefix=prefix)
+    return sets
+
+
+def _rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+def _names(row: dict[str, Any]) -> list[NameData]:
+    names = [NameData(row["name"], row["script"])]
+    if row.get("other_name"):
+        names.append(NameData(row["other_name"], row["other_script"]))
+    return names
+
+
+def incident_data_from_forms(
+    form: IncidentForm, sets: dict[str, forms.BaseFormSet[Any]]
+) -> IncidentData:
+    c = form.cleaned_data
+    return IncidentData(
+        title=c["title"],
+        narrative=c["narrative"],
+        start_date=c["start_date"],
+        start_precision=c["start_precision"],
+        end_date=c["end_date"],
+        end_precision=c["end_precision"],
+        origin_states=c["origin_states"],
+        host_country=c["host_country"],
+        place=c["place"],
+        coordinates=(c["coordinates"] or "").replace(" ", ""),
+        tactics=c["tactics"],
+        tlp=c["tlp"],
+        status=c["status"],
+        due_date=c["due_date"],
+        assignee_uuid=c["assignee"] or None,
+        verification_override=c["verification_override"],
+        verification_reason=c["verification_reason"],
+        targets=[
+            TargetData(
+                role=r["role"],
+                person_uuid=r["person"],
+                target_group=r["target_group"],
+                relation=r["relation"],
+                person=None if r["person"] else PersonData(names=_names(r)),
+            )
+            for r in _rows(sets["targets"])
+        ],
+        actors=[
+            ActorData(
+                role=r["role"], actor_type=r["actor_type"], country=r["country"], name=r["name"]
+            )
+            for r in _rows(sets["actors"])
+        ],
+        mechanisms=[
+            MechanismData(
+                **{
+                    k: r[k]
+                    for k in ("kind", "reference", "issued_by", "issued_on", "status", "status_on")
+                }
+            )
+            for r in _rows(sets["mechanisms"])
+        ],
+        sources=[
+            SourceData(
+                **{
+                    k: r[k]
+                    for k in (
+                        "reference",
+                        "kind",
+                        "publisher",
+                        "published_on",
+                        "reliability",
+                        "independent",
+                    )
+                }
+            )
+            for r in _rows(sets["sources"])
+        ],
+        responses=[
+            ResponseData(
+                **{k: r[k] for k in ("kind", "description", "started_on", "outcome", "outcome_on")}
+            )
+            for r in _rows(sets["responses"])
+        ],
+    )
+
+
+def place_errors(
+    errors: dict[str, list[str]], form: IncidentForm, sets: dict[str, forms.BaseFormSet[Any]]
+) -> None:
+    """Put the service's field errors on the form field or formset row they name."""
+    for path, messages in errors.items():
+        head, *rest = path.split(".")
+        for message in messages:
+            if head in sets and rest and rest[0].isdigit():
+                _place_row_error(sets[head], int(rest[0]), rest[1:], message)
+            elif head in form.fields:
+                form.add_error(head, message)
+            else:
+                form.add_error(None, f"{path}: {message}")
+
+
+def _place_row_error(
+    formset: forms.BaseFormSet[Any],
+    index: int,
+    rest: list[str],
+    message: str,
+) -> None:
+    changed = [
+        f
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    row = changed[index] if index < len(changed) else formset.forms[0]
+    field = "name" if rest[:2] == ["person", "names"] else (rest[-1] if rest else None)
+    row.add_error(field if field in row.fields else None, message)
+
+
+def incident_initial(
+    incident: m.Incident,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """Form values of a stored incident, for its edit page."""
+    head: dict[str, Any] = {
+        "title": incident.title,
+        "narrative": incident.narrative,
+        "start_date": incident.start_date,
+        "start_precision": incident.start_precision,
+        "end_date": incident.end_date,
+        "end_precision": incident.end_precision,
+        "origin_states": [o.country for o in incident.origins.all()],
+        "host_country": incident.host_country,
+        "place": incident.place,
+        "coordinates": incident.coordinates,
+        "tactics": [t.tactic for t in incident.tactics.all()],
+        "tlp": incident.tlp,
+        "status": incident.status,
+        "due_date": incident.due_date,
+        "assignee": str(incident.assignee.uuid) if incident.assignee else "",
+        "verification_override": incident.verification if incident.verification_overridden else "",
+        "verification_reason": incident.verification_reason,
+    }
+    parts: dict[str, list[dict[str, Any]]] = {
+        "targets": [
+            {
+                "person": t.person.uuid,
+                "name": _person_label(t.person),
+                "role": t.role,
+                "target_group": t.target_group,
+                "relation": t.relation,
+            }
+            for t in incident.targets.all()
+        ],
+        "actors": [
+            {"role": a.role, "actor_type": a.actor_type, "country": a.country, "name": a.name}
+            for a in incident.actors.all()
+        ],
+        "mechanisms": [
+            {
+                "kind": x.kind,
+                "reference": x.reference,
+                "issued_by": x.issued_by,
+                "issued_on": x.issued_on,
+                "status": x.status,
+                "status_on": x.status_on,
+            }
+            for x in incident.mechanisms.all()
+        ],
+        "sources": [
+            {
+                "reference": s.reference,
+                "kind": s.kind,
+                "publisher": s.publisher,
+                "published_on": s.published_on,
+                "reliability": s.reliability,
+                "independent": s.independent,
+            }
+            for s in incident.sources.all()
+        ],
+        "responses": [
+            {
+                "kind": r.kind,
+                "description": r.description,
+                "started_on": r.started_on,
+                "outcome": r.outcome,
+                "outcome_on": r.outcome_on,
+            }
+            for r in incident.responses.all()
+        ],
+    }
+    return head, parts
+
+
+def _person_label(person: m.Person) -> str:
+    names = list(person.names.all())
+    return names[0].value if names else ""
+
+
+class PersonForm(Form):
+    birth_date = forms.CharField(
+        max_length=10, required=False, help_text="YYYY-MM-DD, or only the year."
+    )
+    sex = forms.ChoiceField(choices=m.Sex.choices)
+    nationalities = forms.MultipleChoiceField(
+        choices=COUNTRIES, required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
+    residence_country = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
+    residence_status = forms.ChoiceField(choices=m.ResidenceStatus.choices)
+    statuses = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    contact = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Contact details"
+    )
+    risk_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    consent_share_partners = forms.BooleanField(
+        required=False, label="May be shared with partner organisations"
+    )
+    consent_share_authorities = forms.BooleanField(
+        required=False, label="May be shared with authorities"
+    )
+    consent_public_statistics = forms.BooleanField(
+        required=False, label="May be counted in public statistics"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "statuses", vocabulary("person_statuses").choices())
+
+
+class NameForm(Form):
+    value = forms.CharField(max_length=300, label="Name")
+    script = forms.ChoiceField(choices=SCRIPT_CHOICES, required=False)
+    language = forms.CharField(max_length=8, required=False, help_text="e.g. ug, ru, zh")
+
+
+NameFormSet = formset_factory(NameForm, extra=2, can_delete=True)
+
+
+def person_data_from_forms(form: PersonForm, names: forms.BaseFormSet[Any]) -> PersonData:
+    c = form.cleaned_data
+    return PersonData(
+        names=[NameData(r["value"], r["script"], r["language"]) for r in _rows(names)],
+        **{
+            k: c[k]
+            for k in (
+                "birth_date",
+                "sex",
+                "nationalities",
+                "residence_country",
+                "residence_status",
+                "statuses",
+                "contact",
+                "risk_notes",
+                "consent_share_partners",
+                "consent_share_authorities",
+                "consent_public_statistics",
+            )
+        },
+    )
+
+
+def person_initial(person: m.Person) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    head = {
+        k: getattr(person, k)
+        for k in (
+            "birth_date",
+            "sex",
+            "nationalities",
+            "residence_country",
+            "residence_status",
+            "statuses",
+            "contact",
+            "risk_notes",
+            "consent_share_partners",
+            "consent_share_authorities",
+            "consent_public_statistics",
+        )
+    }
+    return head, [
+        {"value": n.value, "script": n.script, "language": n.language} for n in person.names.all()
+    ]

@@ -1,0 +1,271 @@
+"""The typed input of an incident, shared by the web form, the API and the demo generator,
+and its validation: every value cleaned by its type before it is stored."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+import pycountry
+from django.db.models import TextChoices
+
+from beyondreach.cases import models as m
+from beyondreach.core.errors import ApplicationError
+from beyondreach.vocab.loader import vocabulary
+
+SCRIPTS = ("Latn", "Cyrl", "Arab", "Hans", "Hant", "Uigh", "Grek", "Hebr", "Geor", "Armn")
+
+
+class InvalidInputError(ApplicationError):
+    """Field errors, keyed by a dotted path such as ``targets.1.names.0.value``."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("Some fields are not valid: " + ", ".join(sorted(errors)))
+        self.errors = errors
+
+
+@dataclass
+class NameData:
+    value: str
+    script: str = ""
+    language: str = ""
+
+
+@dataclass
+class PersonData:
+    names: list[NameData] = field(default_factory=list)
+    birth_date: str = ""
+    sex: str = m.Sex.UNKNOWN
+    nationalities: list[str] = field(default_factory=list)
+    residence_country: str = ""
+    residence_status: str = m.ResidenceStatus.UNKNOWN
+    statuses: list[str] = field(default_factory=list)
+    contact: str = ""
+    risk_notes: str = ""
+    consent_share_partners: bool = False
+    consent_share_authorities: bool = False
+    consent_public_statistics: bool = False
+
+
+@dataclass
+class TargetData:
+    role: str
+    person_uuid: uuid.UUID | None = None
+    person: PersonData | None = None  # a new person, when person_uuid is None
+    target_group: str = ""
+    relation: str = ""
+
+
+@dataclass
+class ActorData:
+    role: str
+    actor_type: str
+    country: str = ""
+    name: str = ""
+
+
+@dataclass
+class MechanismData:
+    kind: str
+    reference: str = ""
+    issued_by: str = ""
+    issued_on: date | None = None
+    status: str = m.MechanismStatus.UNKNOWN
+    status_on: date | None = None
+
+
+@dataclass
+class SourceData:
+    reference: str
+    kind: str = m.SourceKind.URL
+    publisher: str = ""
+    published_on: date | None = None
+    reliability: str = m.Reliability.UNKNOWN
+    independent: bool = False
+
+
+@dataclass
+class ResponseData:
+    kind: str
+    description: str = ""
+    started_on: date | None = None
+    outcome: str = m.Outcome.PENDING
+    outcome_on: date | None = None
+
+
+@dataclass
+class IncidentData:
+    title: str
+    start_date: date
+    host_country: str
+    origin_states: list[str]
+    tactics: list[str]
+    narrative: str = ""
+    start_precision: str = m.DatePrecision.DAY
+    end_date: date | None = None
+    end_precision: str = ""
+    place: str = ""
+    coordinates: str = ""
+    targets: list[TargetData] = field(default_factory=list)
+    actors: list[ActorData] = field(default_factory=list)
+    mechanisms: list[MechanismData] = field(default_factory=list)
+    sources: list[SourceData] = field(default_factory=list)
+    responses: list[ResponseData] = field(default_factory=list)
+    tlp: str = m.Tlp.AMBER
+    status: str = m.CaseStatus.NEW
+    assignee_uuid: uuid.UUID | None = None
+    due_date: date | None = None
+    verification_override: str = ""  # empty: derived from the sources
+    verification_reason: str = ""
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.found: dict[str, list[str]] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.found.setdefault(path, []).append(message)
+
+    def check(self, ok: bool, path: str, message: str) -> None:
+        if not ok:
+            self.add(path, message)
+
+    def choice(
+        self,
+        value: str,
+        choices: type[TextChoices] | list[str],
+        path: str,
+        *,
+        blank: bool = False,
+    ) -> None:
+        allowed = choices if isinstance(choices, list) else list(choices.values)
+        if (value or not blank) and value not in allowed:
+            self.add(path, f"Must be one of: {', '.join(allowed)}.")
+
+    def country(self, code: str, path: str, *, blank: bool = False) -> None:
+        if blank and not code:
+            return
+        if len(code) != 2 or pycountry.countries.get(alpha_2=code.upper()) is None:
+            self.add(path, f"{code!r} is not an ISO 3166-1 alpha-2 country code.")
+
+
+def _check_text(obj: object, path: str, errors: _Errors, limits: dict[str, int]) -> None:
+    """Every str attribute: no NUL character (PostgreSQL refuses it) and, for plain
+    columns, no more than the column holds."""
+    for name, value in vars(obj).items():
+        if isinstance(value, str):
+            errors.check("\x00" not in value, f"{path}{name}", "Contains a NUL character.")
+            limit = limits.get(name)
+            if limit is not None:
+                errors.check(len(value) <= limit, f"{path}{name}", f"At most {limit} characters.")
+
+
+PLAIN_LIMITS = {
+    "relation": 40,
+    "issued_by": 40,
+    "language": 8,
+    "script": 4,
+    "residence_country": 2,
+    "host_country": 2,
+    "country": 2,
+    "title": 300,
+}
+
+
+def _check_person(person: PersonData, path: str, errors: _Errors) -> None:
+    _check_text(person, f"{path}.", errors, PLAIN_LIMITS)
+    errors.check(
+        any(n.value.strip() for n in person.names),
+        f"{path}.names",
+        "A person needs at least one name or alias.",
+    )
+    for i, name in enumerate(person.names):
+        _check_text(name, f"{path}.names.{i}.", errors, PLAIN_LIMITS)
+        errors.check(len(name.value) <= 300, f"{path}.names.{i}.value", "At most 300 characters.")
+        errors.choice(name.script, list(SCRIPTS), f"{path}.names.{i}.script", blank=True)
+    errors.choice(person.sex, m.Sex, f"{path}.sex")
+    errors.choice(person.residence_status, m.ResidenceStatus, f"{path}.residence_status")
+    for i, code in enumerate(person.nationalities):
+        errors.country(code, f"{path}.nationalities.{i}")
+    errors.country(person.residence_country, f"{path}.residence_country", blank=True)
+    statuses = vocabulary("person_statuses")
+    for i, status in enumerate(person.statuses):
+        errors.check(status in statuses, f"{path}.statuses.{i}", f"Unknown status {status!r}.")
+
+
+def person_validate(person: PersonData) -> None:
+    errors = _Errors()
+    _check_person(person, "person", errors)
+    if errors.found:
+        raise InvalidInputError(errors.found)
+
+
+def incident_validate(data: IncidentData) -> None:
+    """Raise InvalidInputError naming every bad field at once."""
+    errors = _Errors()
+    errors.check(bool(data.title.strip()), "title", "A title is required.")
+    _check_text(data, "", errors, PLAIN_LIMITS)
+    errors.choice(data.start_precision, m.DatePrecision, "start_precision")
+    errors.choice(data.end_precision, m.DatePrecision, "end_precision", blank=True)
+    if data.end_date and data.end_date < data.start_date:
+        errors.add("end_date", "The end date is before the start date.")
+    errors.country(data.host_country, "host_country")
+    errors.check(bool(data.origin_states), "origin_states", "At least one origin state.")
+    for i, code in enumerate(data.origin_states):
+        errors.country(code, f"origin_states.{i}")
+    tactics = vocabulary("tactics")
+    errors.check(bool(data.tactics), "tactics", "At least one tactic.")
+    for i, code in enumerate(data.tactics):
+        errors.check(code in tactics, f"tactics.{i}", f"Unknown tactic {code!r}.")
+    errors.choice(data.tlp, m.Tlp, "tlp")
+    errors.choice(data.status, m.CaseStatus, "status")
+    errors.choice(data.verification_override, m.Verification, "verification_override", blank=True)
+    if data.verification_override and not data.verification_reason.strip():
+        errors.add("verification_reason", "Say why the derived status is overridden.")
+    _check_children(data, errors)
+    if errors.found:
+        raise InvalidInputError(errors.found)
+
+
+def _check_children(data: IncidentData, errors: _Errors) -> None:
+    groups, actor_types = vocabulary("target_groups"), vocabulary("actor_types")
+    for part in ("targets", "actors", "mechanisms", "sources", "responses"):
+        for i, row in enumerate(getattr(data, part)):
+            _check_text(row, f"{part}.{i}.", errors, PLAIN_LIMITS)
+    for i, t in enumerate(data.targets):
+        errors.choice(t.role, m.TargetRole, f"targets.{i}.role")
+        errors.check(
+            not t.target_group or t.target_group in groups,
+            f"targets.{i}.target_group",
+            f"Unknown target group {t.target_group!r}.",
+        )
+        if t.person_uuid is None:
+            if t.person is None:
+                errors.add(f"targets.{i}.person", "Choose a person or give a name.")
+            else:
+                _check_person(t.person, f"targets.{i}.person", errors)
+    for i, a in enumerate(data.actors):
+        errors.choice(a.role, m.ActorRole, f"actors.{i}.role")
+        errors.check(
+            a.actor_type in actor_types,
+            f"actors.{i}.actor_type",
+            f"Unknown actor type {a.actor_type!r}.",
+        )
+        errors.country(a.country, f"actors.{i}.country", blank=True)
+    for i, mech in enumerate(data.mechanisms):
+        errors.choice(mech.kind, m.MechanismKind, f"mechanisms.{i}.kind")
+        errors.choice(mech.status, m.MechanismStatus, f"mechanisms.{i}.status")
+    for i, s in enumerate(data.sources):
+        errors.check(
+            bool(s.reference.strip()),
+            f"sources.{i}.reference",
+            "A source needs its URL or document title.",
+        )
+        errors.choice(s.kind, m.SourceKind, f"sources.{i}.kind")
+        errors.choice(s.reliability, m.Reliability, f"sources.{i}.reliability")
+    for i, r in enumerate(data.responses):
+        errors.choice(r.kind, m.ResponseKind, f"responses.{i}.kind")
+        errors.choice(r.outcome, m.Outcome, f"responses.{i}.outcome")

@@ -1,0 +1,384 @@
+"""The record of an incident of transnational repression (see docs/data-model.md).
+
+Identifying values (names, contacts, narratives, places, notice ids, source addresses) live
+only in ``*_sealed`` columns, encrypted with the organisation's data key through `Sealed`.
+Coded values (countries, tactics, dates, statuses) are plain so they can be filtered and
+counted. Every table carries ``organisation`` so that every query is scoped by it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from beyondreach.core.models import Organisation, User
+from beyondreach.core.sealed import Sealed
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    APPROXIMATE = "approximate", "Approximate"
+
+
+class Tlp(models.TextChoices):
+    RED = "red", "TLP:RED"
+    AMBER = "amber", "TLP:AMBER"
+    GREEN = "green", "TLP:GREEN"
+    CLEAR = "clear", "TLP:CLEAR"
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", "New"
+    TRIAGE = "triage", "Triage"
+    OPEN = "open", "Open"
+    REFERRED = "referred", "Referred"
+    CLOSED = "closed", "Closed"
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified (no source)"
+    REPORTED = "reported", "Reported (not corroborated)"
+    CORROBORATED = "corroborated", "Corroborated (two independent, reliable sources)"
+    DISPUTED = "disputed", "Disputed"
+
+
+class Scoped(models.Model):
+    """A row of one organisation, exposed by UUID."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Incident(Scoped):
+    title_sealed = models.BinaryField(default=b"")
+    title = Sealed["Incident"]()
+    narrative_sealed = models.BinaryField(default=b"")
+    narrative = Sealed["Incident"]()
+    start_date = models.DateField()
+    start_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
+    host_country = models.CharField(max_length=2)
+    place_sealed = models.BinaryField(default=b"")
+    place = Sealed["Incident"]()  # city or region
+    coordinates_sealed = models.BinaryField(default=b"")
+    coordinates = Sealed["Incident"]()  # "lat,lon"; precise places can identify a home
+    tlp = models.CharField(max_length=5, choices=Tlp.choices, default=Tlp.AMBER)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    # The effective status: derived from the sources unless a person overrode it.
+    verification = models.CharField(
+        max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    verification_overridden = models.BooleanField(default=False)
+    verification_reason_sealed = models.BinaryField(default=b"")
+    verification_reason = Sealed["Incident"]()
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "-start_date", "-id"], name="incident_org_date"),
+            models.Index(
+                fields=["organisation", "host_country", "-start_date"], name="incident_org_host"
+            ),
+            models.Index(
+                fields=["organisation", "status", "-start_date"], name="incident_org_status"
+            ),
+            models.Index(
+                fields=["organisation", "verification", "-start_date"], name="incident_org_verif"
+            ),
+        ]
+
+
+class IncidentOrigin(models.Model):
+    """One origin (perpetrator) state of an incident, ISO 3166-1 alpha-2."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="origins")
+    country = models.CharField(max_length=2)
+    # The incident's start date, copied so that one index serves both a filter on the
+    # country and the list's newest-first order (bench/README.md). Written with the row:
+    # the services recreate an incident's origins on every save.
+    start_date = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "country"], name="origin_once")]
+        indexes = [
+            models.Index(
+                fields=["organisation", "country", "-start_date", "-incident"],
+                name="origin_org_country_date",
+            )
+        ]
+
+
+class IncidentTactic(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tactics")
+    tactic = models.CharField(max_length=40)  # a code of vocab "tactics"
+    start_date = models.DateField()  # the incident's, as IncidentOrigin.start_date
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "tactic"], name="tactic_once")]
+        indexes = [
+            models.Index(
+                fields=["organisation", "tactic", "-start_date", "-incident"],
+                name="tactic_org_code_date",
+            )
+        ]
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ResidenceStatus(models.TextChoices):
+    REFUGEE = "refugee", "Refugee"
+    ASYLUM_SEEKER = "asylum_seeker", "Asylum seeker"
+    RESIDENT = "resident", "Resident"
+    CITIZEN = "citizen", "Citizen"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Person(Scoped):
+    birth_date_sealed = models.BinaryField(default=b"")
+    birth_date = Sealed["Person"]()  # "1984-03-02" or "1984": both identify
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    nationalities = models.JSONField(default=list)  # ISO 3166-1 alpha-2 codes
+    residence_country = models.CharField(max_length=2, blank=True)
+    residence_status = models.CharField(
+        max_length=14, choices=ResidenceStatus.choices, default=ResidenceStatus.UNKNOWN
+    )
+    statuses = models.JSONField(default=list)  # codes of vocab "person_statuses"
+    contact_sealed = models.BinaryField(default=b"")
+    contact = Sealed["Person"]()
+    risk_notes_sealed = models.BinaryField(default=b"")
+    risk_notes = Sealed["Person"]()
+    consent_share_partners = models.BooleanField(default=False)
+    consent_share_authorities = models.BooleanField(default=False)
+    consent_public_statistics = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class PersonName(Scoped):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    value_sealed = models.BinaryField(default=b"")
+    value = Sealed["PersonName"]()
+    script = models.CharField(max_length=4, blank=True)  # ISO 15924: Latn, Cyrl, Arab, Hans
+    language = models.CharField(max_length=8, blank=True)  # BCP 47: ug, ru, zh
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]  # the order the case worker entered them
+
+
+class NameToken(models.Model):
+    """Blind index of normalised, transliterated name tokens (see cases/names.py)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "digest"], name="nametoken_lookup")]
+
+
+class TargetRole(models.TextChoices):
+    PRIMARY = "primary", "Primary target"
+    RELATIVE = "relative", "Relative"
+    ASSOCIATE = "associate", "Associate"
+    BYSTANDER = "bystander", "Bystander"
+
+
+class IncidentTarget(Scoped):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="targets")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="targetings")
+    role = models.CharField(max_length=10, choices=TargetRole.choices)
+    target_group = models.CharField(max_length=40, blank=True)  # vocab "target_groups"
+    relation = models.CharField(max_length=40, blank=True)  # e.g. "parent" of the primary target
+
+    class Meta:
+        ordering = ["id"]  # entry order, so exports and history diffs are stable
+        constraints = [models.UniqueConstraint(fields=["incident", "person"], name="target_once")]
+        indexes = [
+            models.Index(
+                fields=["organisation", "target_group", "incident"], name="target_org_group"
+            )
+        ]
+
+
+class ActorRole(models.TextChoices):
+    PERPETRATOR = "perpetrator", "Perpetrator"
+    PROXY = "proxy", "Proxy"
+    HOST_AUTHORITY = "host_authority", "Facilitating host authority"
+    COMPANY = "company", "Complicit company"
+
+
+class IncidentActor(Scoped):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actors")
+    role = models.CharField(max_length=16, choices=ActorRole.choices)
+    actor_type = models.CharField(max_length=40)  # vocab "actor_types"
+    country = models.CharField(max_length=2, blank=True)
+    name_sealed = models.BinaryField(default=b"")
+    name = Sealed["IncidentActor"]()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class MechanismKind(models.TextChoices):
+    RED_NOTICE = "interpol_red_notice", "INTERPOL Red Notice"
+    DIFFUSION = "interpol_diffusion", "INTERPOL Diffusion"
+    EXTRADITION = "extradition_request", "Extradition request"
+    TERRORIST_DESIGNATION = "terrorist_designation", "Terrorist or extremist designation"
+    IN_ABSENTIA = "conviction_in_absentia", "Conviction in absentia"
+    PASSPORT = "passport_cancellation", "Passport cancellation"
+    DENATIONALISATION = "denationalisation", "Denationalisation"
+
+
+class MechanismStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CHALLENGED = "challenged", "Challenged"
+    WITHDRAWN = "withdrawn", "Withdrawn or deleted"
+    REFUSED = "refused", "Refused"
+    ENFORCED = "enforced", "Enforced"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class LegalMechanism(Scoped):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="mechanisms")
+    kind = models.CharField(max_length=24, choices=MechanismKind.choices)
+    reference_sealed = models.BinaryField(default=b"")
+    reference = Sealed["LegalMechanism"]()  # e.g. the INTERPOL notice id: it names the person
+    issued_by = models.CharField(max_length=40, blank=True)  # country code or body (UN, EU...)
+    issued_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=MechanismStatus.choices, default=MechanismStatus.UNKNOWN
+    )
+    status_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Reliability(models.TextChoices):
+    RELIABLE = "reliable", "Reliable"
+    USUALLY_RELIABLE = "usually_reliable", "Usually reliable"
+    UNKNOWN = "unknown", "Cannot be judged"
+    UNRELIABLE = "unreliable", "Unreliable"
+
+
+RELIABLE_ENOUGH = frozenset({Reliability.RELIABLE, Reliability.USUALLY_RELIABLE})
+
+
+class SourceKind(models.TextChoices):
+    URL = "url", "Web page"
+    DOCUMENT = "document", "Document"
+    TESTIMONY = "testimony", "Testimony"
+
+
+class Source(Scoped):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.URL)
+    reference_sealed = models.BinaryField(default=b"")
+    reference = Sealed["Source"]()  # URL or document title: can lead to the target
+    publisher_sealed = models.BinaryField(default=b"")
+    publisher = Sealed["Source"]()
+    published_on = models.DateField(null=True, blank=True)
+    reliability = models.CharField(
+        max_length=16, choices=Reliability.choices, default=Reliability.UNKNOWN
+    )
+    # Independent of the incident's parties and of the other sources recorded.
+    independent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class IncidentDocument(Scoped):
+    """A file kept with an incident (a court summons, a screenshot, a Red Notice): the
+    original for evidence and a copy without metadata, both sealed with the data key, and
+    the file name sealed too. Kept on the incident, not on a source row, because an edit of
+    the incident replaces its source rows."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="documents")
+    name_sealed = models.BinaryField(default=b"")
+    name = Sealed["IncidentDocument"]()
+    media_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    original_sealed = models.BinaryField()
+    clean_sealed = models.BinaryField()
+    added_on = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ResponseKind(models.TextChoices):
+    REFERRAL = "referral", "Referral"
+    PROTECTION = "protection_measure", "Protection measure"
+    LEGAL = "legal_challenge", "Legal challenge"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GRANTED = "granted", "Granted or successful"
+    PARTIAL = "partial", "Partly successful"
+    REFUSED = "refused", "Refused or failed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Response(Scoped):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(max_length=20, choices=ResponseKind.choices)
+    description_sealed = models.BinaryField(default=b"")
+    description = Sealed["Response"]()
+    started_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class RecordVersion(models.Model):
+    """Every saved state of an incident or person, sealed; the record's history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    record_type = models.CharField(max_length=20)
+    record_uuid = models.UUIDField()
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20)
+    changed_fields = models.JSONField(default=list)  # names only, never values
+    snapshot_sealed = models.BinaryField(default=b"")
+    snapshot = Sealed["RecordVersion"]()  # JSON of the full record at this version
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record_uuid", "version"], name="version_once")
+        ]

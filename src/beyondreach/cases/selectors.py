@@ -1,0 +1,299 @@
+"""Reads. A record named in a URL is fetched only through `access_*`, which checks the
+caller's organisation and role and answers 404 for anything outside it, so an outsider
+cannot even learn that a record exists."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from beyondreach.cases import models as m
+from beyondreach.cases.history import HistoryEntry, changes_between
+from beyondreach.cases.names import blind, query_alternatives
+from beyondreach.cases.services import records_listed
+from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
+from beyondreach.core.models import User
+from beyondreach.core.sealed import org_keys
+
+Row = TypeVar("Row", m.Incident, m.Person)
+
+
+def _org_id(user: User) -> int:
+    if not user.is_authenticated or user.organisation_id is None:
+        raise NotFoundError("Not found.")
+    return user.organisation_id
+
+
+def incident_detail_queryset() -> QuerySet[m.Incident]:
+    return m.Incident.objects.select_related("assignee", "organisation").prefetch_related(
+        "origins",
+        "tactics",
+        "actors",
+        "mechanisms",
+        "sources",
+        "responses",
+        Prefetch(
+            "targets",
+            m.IncidentTarget.objects.select_related("person").prefetch_related("person__names"),
+        ),
+    )
+
+
+def access_incident(user: User, incident_id: str | uuid.UUID) -> m.Incident:
+    incident = (
+        incident_detail_queryset()
+        .filter(organisation_id=_org_id(user), uuid=parse_record_id(incident_id))
+        .first()
+    )
+    if incident is None:
+        raise NotFoundError("No such incident.")
+    return incident
+
+
+def access_person(user: User, person_id: str | uuid.UUID) -> m.Person:
+    person = (
+        m.Person.objects.prefetch_related("names")
+        .filter(organisation_id=_org_id(user), uuid=parse_record_id(person_id))
+        .first()
+    )
+    if person is None:
+        raise NotFoundError("No such person.")
+    return person
+
+
+@dataclass
+class IncidentFilters:
+    origin: str = ""
+    host: str = ""
+    tactic: str = ""
+    target_group: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str = ""
+    verification: str = ""
+    tlp: str = ""
+    q: str = ""  # a target's name, in any script
+
+
+def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m.Incident]:
+    """Incidents of the user's organisation matching the filters, newest first.
+
+    With an origin state or a tactic chosen, the incidents are read through that child
+    table's (organisation, code, start date, incident) index, which holds them already
+    newest first: a page reads its 50 rows and stops, however many incidents match. The
+    other child filters are EXISTS subqueries. bench/README.md has the measurements.
+    """
+    org = _org_id(user)
+    qs = m.Incident.objects.filter(organisation_id=org)
+    lookups = (
+        ("origins", filters.origin.upper(), m.IncidentOrigin, "country"),
+        ("tactics", filters.tactic, m.IncidentTactic, "tactic"),
+        ("targets", filters.target_group, m.IncidentTarget, "target_group"),
+    )
+    # Targets are not ordered by date and an incident can have several of one group.
+    driver = next((lookup for lookup in lookups[:2] if lookup[1]), None)
+    if driver is None:
+        qs = qs.filter(**_date_range("start_date", filters))
+        order = ("-start_date", "-id")
+    else:
+        related, value, _, column = driver
+        # One filter() call, so that every condition is on the same joined row.
+        qs = qs.filter(
+            **{f"{related}__organisation_id": org, f"{related}__{column}": value},
+            **_date_range(f"{related}__start_date", filters),
+        )
+        order = (f"-{related}__start_date", f"-{related}__incident_id")
+    for lookup in lookups:
+        related, value, model, column = lookup
+        if value and lookup is not driver:
+            # An origin or tactic is probed by its unique (incident, code) index alone, an
+            # index-only read (the rows are the incident's, so of its organisation); the
+            # target group by (organisation, group, incident), which also serves it alone.
+            scope = {"organisation_id": org} if related == "targets" else {}
+            qs = qs.filter(
+                Exists(model.objects.filter(incident=OuterRef("pk"), **scope, **{column: value}))
+            )
+    if filters.host:
+        qs = qs.filter(host_country=filters.host.upper())
+    for column in ("status", "verification", "tlp"):
+        if getattr(filters, column):
+            qs = qs.filter(**{column: getattr(filters, column)})
+    if filters.q.strip():
+        person_ids = person_ids_matching(user, filters.q)
+        qs = qs.filter(
+            Exists(
+                m.IncidentTarget.objects.filter(incident=OuterRef("pk"), person_id__in=person_ids)
+            )
+        )
+    # A list row never shows the narrative, place or reasons: their ciphertexts, a few
+    # kilobytes a row, are left in the table (bench/README.md).
+    return qs.order_by(*order).only(*LIST_FIELDS)
+
+
+LIST_FIELDS = (
+    "uuid",
+    "organisation_id",
+    "title_sealed",
+    "start_date",
+    "start_precision",
+    "host_country",
+    "status",
+    "verification",
+    "tlp",
+    "version",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class IncidentCodes:
+    """What a list row shows of an incident's parts: its origin states and tactics."""
+
+    origins: list[str]
+    tactics: list[str]
+
+
+def incident_list_codes(incidents: list[m.Incident]) -> dict[int, IncidentCodes]:
+    """The origin states and tactics of a page of incidents, by incident id, sorted.
+
+    Two queries of plain values instead of prefetch_related: building some 150 child model
+    objects took about 40% of an API list request (bench/README.md).
+    """
+    ids = [incident.pk for incident in incidents]
+    found: dict[int, IncidentCodes] = {pk: IncidentCodes([], []) for pk in ids}
+    for pk, country in (
+        m.IncidentOrigin.objects.filter(incident_id__in=ids)
+        .order_by("country")
+        .values_list("incident_id", "country")
+    ):
+        found[pk].origins.append(country)
+    for pk, tactic in (
+        m.IncidentTactic.objects.filter(incident_id__in=ids)
+        .order_by("tactic")
+        .values_list("incident_id", "tactic")
+    ):
+        found[pk].tactics.append(tactic)
+    return found
+
+
+def _date_range(column: str, filters: IncidentFilters) -> dict[str, date]:
+    chosen = {f"{column}__gte": filters.date_from, f"{column}__lte": filters.date_to}
+    return {lookup: day for lookup, day in chosen.items() if day}
+
+
+def person_ids_matching(user: User, query: str) -> list[int]:
+    """Persons whose names match `query` across scripts and spellings (blind index)."""
+    if not user.sees_identities:
+        raise PermissionDeniedError("Your role does not see names, so it cannot search by them.")
+    org = _org_id(user)
+    index_key = org_keys(org).index
+    alternatives = [
+        [{blind(index_key, k) for k in group} for group in alt] for alt in query_alternatives(query)
+    ]
+    wanted = {d for alt in alternatives for group in alt for d in group}
+    hits: dict[int, set[str]] = {}
+    for person_id, digest in m.NameToken.objects.filter(
+        organisation_id=org, digest__in=wanted
+    ).values_list("person_id", "digest"):
+        hits.setdefault(person_id, set()).add(digest)
+    return sorted(
+        pid
+        for pid, found in hits.items()
+        if any(all(group & found for group in alt) for alt in alternatives)
+    )
+
+
+def person_list_visible_to(user: User) -> QuerySet[m.Person]:
+    return m.Person.objects.filter(organisation_id=_org_id(user)).prefetch_related("names")
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[Row]):
+    rows: list[Row]
+    has_next: bool
+
+
+def _page(qs: QuerySet[Row], page: int, page_size: int) -> ListPage[Row]:
+    """One page, read with page_size + 1 rows to know if another follows: no COUNT(*)."""
+    start = (page - 1) * page_size
+    rows = list(qs[start : start + page_size + 1])
+    return ListPage(rows=rows[:page_size], has_next=len(rows) > page_size)
+
+
+def incident_page(
+    user: User, filters: IncidentFilters, *, page: int, page_size: int
+) -> ListPage[m.Incident]:
+    """A page of the incident list, for the web page and the API alike. Titles are
+    identifying, so the page is audited as a view of every incident on it."""
+    found = _page(incident_list_visible_to(user, filters), page, page_size)
+    records_listed(actor=user, record_type="incident", records=found.rows)
+    return found
+
+
+def incident_match_count(user: User, filters: IncidentFilters, *, limit: int) -> int:
+    """How many incidents match the filters, counted no further than `limit`.
+
+    An exact COUNT reads every match: with no filter, the organisation's whole table, which
+    grows with it (PostgreSQL, 84,000 incidents: 17 ms). Stopped at `limit`, in whatever order
+    the database finds cheapest, it reads at most `limit` matches (the same: 1-6 ms). A rare
+    combination of common codes still reads through the common code's rows, as the exact
+    COUNT would (CN and a Red Notice, 920 matches: 60-190 ms on a busy machine).
+    """
+    return incident_list_visible_to(user, filters).order_by()[:limit].count()
+
+
+def person_page(user: User, *, query: str, page: int, page_size: int) -> ListPage[m.Person]:
+    """A page of persons, newest first, optionally those whose names match `query`; audited
+    like the incident page, as names are identifying."""
+    qs = person_list_visible_to(user).order_by("-id")
+    if query:
+        qs = qs.filter(pk__in=person_ids_matching(user, query))
+    found = _page(qs, page, page_size)
+    records_listed(actor=user, record_type="person", records=found.rows)
+    return found
+
+
+def person_incidents(person: m.Person) -> list[m.IncidentTarget]:
+    """Every incident the person appears in, whatever the role (relative included)."""
+    return list(
+        m.IncidentTarget.objects.filter(person=person)
+        .select_related("incident")
+        .order_by("-incident__start_date")
+    )
+
+
+def record_history(user: User, record_uuid: uuid.UUID) -> list[HistoryEntry]:
+    """A record's versions, newest first; with the values changed for roles that may see
+    them (the versions are sealed, so only those roles' pages decrypt them)."""
+    org_id = _org_id(user)
+    versions = list(
+        m.RecordVersion.objects.filter(organisation_id=org_id, record_uuid=record_uuid)
+        .select_related("actor")
+        .order_by("version")
+    )
+    snapshots = [json.loads(v.snapshot) if user.sees_identities else {} for v in versions]
+    users = _assignees(org_id, versions, snapshots)
+    entries: list[HistoryEntry] = []
+    before: dict[str, Any] = {}
+    for version, after in zip(versions, snapshots, strict=True):
+        fields = version.changed_fields if version.version > 1 else []
+        entries.append(HistoryEntry(version, changes_between(before, after, fields, users)))
+        before = after
+    return entries[::-1]
+
+
+def _assignees(
+    org_id: int, versions: list[m.RecordVersion], snapshots: list[dict[str, Any]]
+) -> dict[str, str]:
+    """The usernames of the assignees an edit changed, by UUID, in one query."""
+    changed = any("assignee" in v.changed_fields for v in versions if v.version > 1)
+    ids = {s["assignee"] for s in snapshots if s.get("assignee")} if changed else set()
+    if not ids:
+        return {}
+    found = User.objects.filter(organisation_id=org_id, uuid__in=ids)
+    return {str(u.uuid): u.username for u in found}

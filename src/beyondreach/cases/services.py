@@ -1,0 +1,348 @@
+"""Writes on incidents and persons. Each runs in one transaction, keeps a sealed version for
+the record's history and appends the audit event, so a crash leaves no half-record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from beyondreach.cases import models as m
+from beyondreach.cases.export import incident_snapshot, person_snapshot
+from beyondreach.cases.inputs import (
+    IncidentData,
+    PersonData,
+    SourceData,
+    incident_validate,
+    person_validate,
+)
+from beyondreach.cases.names import name_digests
+from beyondreach.cases.signals import send_incident_saved
+from beyondreach.core.audit import audit_record
+from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.models import Organisation, User
+from beyondreach.core.sealed import org_keys
+
+
+def _writer_org(actor: User) -> Organisation:
+    if not actor.can_write or actor.organisation is None:
+        raise PermissionDeniedError("Your role cannot change records.")
+    return actor.organisation
+
+
+def verification_derive(sources: Iterable[SourceData | m.Source]) -> str:
+    """The UN rule: corroborated when two independent, reliable sources confirm it."""
+    sources = list(sources)
+    confirming = [s for s in sources if s.independent and s.reliability in m.RELIABLE_ENOUGH]
+    if len(confirming) >= 2:
+        return m.Verification.CORROBORATED
+    return m.Verification.REPORTED if sources else m.Verification.UNVERIFIED
+
+
+def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
+    """Record a new incident with all its parts."""
+    org = _writer_org(actor)
+    incident_validate(data)
+    with transaction.atomic():
+        incident = m.Incident(
+            organisation=org,
+            created_by=actor,
+            start_date=data.start_date,
+            host_country=data.host_country,
+        )
+        _apply(incident, data, actor)
+        _version(incident, actor, "create", "incident", incident_snapshot(incident), None)
+        audit_record(
+            organisation=org,
+            actor=actor,
+            action="incident.create",
+            record_type="incident",
+            record_id=incident.uuid,
+        )
+        send_incident_saved(incident_id=incident.pk, created=True, actor_id=actor.pk)
+    return incident
+
+
+def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) -> m.Incident:
+    """Replace an incident's content with `data`; the former state stays in its history."""
+    org = _writer_org(actor)
+    if incident.organisation_id != org.pk:
+        raise NotFoundError("No such incident.")
+    incident_validate(data)
+    with transaction.atomic():
+        before = incident_snapshot(incident)
+        for related in (
+            incident.origins,
+            incident.tactics,
+            incident.targets,
+            incident.actors,
+            incident.mechanisms,
+            incident.sources,
+            incident.responses,
+        ):
+            related.all().delete()
+        incident.version += 1
+        _apply(incident, data, actor)
+        after = incident_snapshot(incident)
+        changed = _version(incident, actor, "update", "incident", after, before)
+        audit_record(
+            organisation=org,
+            actor=actor,
+            action="incident.update",
+            record_type="incident",
+            record_id=incident.uuid,
+            detail={"fields": changed},
+        )
+        send_incident_saved(incident_id=incident.pk, created=False, actor_id=actor.pk)
+    return incident
+
+
+def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
+    org = incident.organisation
+    incident.start_date, incident.start_precision = data.start_date, data.start_precision
+    incident.end_date, incident.end_precision = data.end_date, data.end_precision
+    incident.host_country = data.host_country.upper()
+    incident.tlp, incident.status, incident.due_date = data.tlp, data.status, data.due_date
+    incident.assignee = _assignee(org, data)
+    incident.title, incident.narrative = data.title.strip(), data.narrative
+    incident.place, incident.coordinates = data.place, data.coordinates
+    _set_verification(incident, data)
+    incident.save()
+    m.IncidentOrigin.objects.bulk_create(
+        m.IncidentOrigin(
+            organisation=org, incident=incident, country=c, start_date=incident.start_date
+        )
+        for c in dict.fromkeys(c.upper() for c in data.origin_states)
+    )
+    m.IncidentTactic.objects.bulk_create(
+        m.IncidentTactic(
+            organisation=org, incident=incident, tactic=t, start_date=incident.start_date
+        )
+        for t in dict.fromkeys(data.tactics)
+    )
+    _apply_targets(incident, data, actor)
+    _apply_parts(incident, data)
+
+
+def _assignee(org: Organisation, data: IncidentData) -> User | None:
+    if data.assignee_uuid is None:
+        return None
+    assignee = User.objects.filter(uuid=data.assignee_uuid, organisation=org).first()
+    if assignee is None:
+        raise NotFoundError("No such user in your organisation.", field="assignee_uuid")
+    return assignee
+
+
+def _set_verification(incident: m.Incident, data: IncidentData) -> None:
+    incident.verification_overridden = bool(data.verification_override)
+    incident.verification = data.verification_override or verification_derive(data.sources)
+    incident.verification_reason = data.verification_reason if data.verification_override else ""
+
+
+def _apply_targets(incident: m.Incident, data: IncidentData, actor: User) -> None:
+    org = incident.organisation
+    seen: set[int] = set()
+    for index, target in enumerate(data.targets):
+        if target.person_uuid is not None:
+            person = m.Person.objects.filter(uuid=target.person_uuid, organisation=org).first()
+            if person is None:
+                raise NotFoundError(
+                    "No such person in your organisation.", field=f"targets.{index}.person_uuid"
+                )
+        else:
+            assert target.person is not None  # checked by incident_validate
+            person = _person_new(org, target.person, actor)
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        row = m.IncidentTarget(
+            organisation=org,
+            incident=incident,
+            person=person,
+            role=target.role,
+            target_group=target.target_group,
+            relation=target.relation,
+        )
+        row.save()
+
+
+def _apply_parts(incident: m.Incident, data: IncidentData) -> None:
+    org = incident.organisation
+    for a in data.actors:
+        actor_row = m.IncidentActor(
+            organisation=org,
+            incident=incident,
+            role=a.role,
+            actor_type=a.actor_type,
+            country=a.country.upper(),
+        )
+        actor_row.name = a.name
+        actor_row.save()
+    for mech in data.mechanisms:
+        mech_row = m.LegalMechanism(
+            organisation=org,
+            incident=incident,
+            kind=mech.kind,
+            issued_by=mech.issued_by,
+            issued_on=mech.issued_on,
+            status=mech.status,
+            status_on=mech.status_on,
+        )
+        mech_row.reference = mech.reference
+        mech_row.save()
+    for s in data.sources:
+        source = m.Source(
+            organisation=org,
+            incident=incident,
+            kind=s.kind,
+            published_on=s.published_on,
+            reliability=s.reliability,
+            independent=s.independent,
+        )
+        source.reference, source.publisher = s.reference, s.publisher
+        source.save()
+    for r in data.responses:
+        response = m.Response(
+            organisation=org,
+            incident=incident,
+            kind=r.kind,
+            started_on=r.started_on,
+            outcome=r.outcome,
+            outcome_on=r.outcome_on,
+        )
+        response.description = r.description
+        response.save()
+
+
+def _person_new(org: Organisation, data: PersonData, actor: User) -> m.Person:
+    person = m.Person(organisation=org)
+    _person_apply(person, data)
+    _version(person, actor, "create", "person", person_snapshot(person), None)
+    audit_record(
+        organisation=org,
+        actor=actor,
+        action="person.create",
+        record_type="person",
+        record_id=person.uuid,
+    )
+    return person
+
+
+def _person_apply(person: m.Person, data: PersonData) -> None:
+    person.sex, person.residence_status = data.sex, data.residence_status
+    person.nationalities = [c.upper() for c in data.nationalities]
+    person.residence_country = data.residence_country.upper()
+    person.statuses = list(dict.fromkeys(data.statuses))
+    person.birth_date, person.contact, person.risk_notes = (
+        data.birth_date,
+        data.contact,
+        data.risk_notes,
+    )
+    person.consent_share_partners = data.consent_share_partners
+    person.consent_share_authorities = data.consent_share_authorities
+    person.consent_public_statistics = data.consent_public_statistics
+    person.save()
+    person.names.all().delete()
+    for position, name in enumerate(n for n in data.names if n.value.strip()):
+        row = m.PersonName(
+            organisation=person.organisation,
+            person=person,
+            script=name.script,
+            language=name.language,
+            position=position,
+        )
+        row.value = name.value.strip()
+        row.save()
+    _index_names(person, [n.value for n in data.names])
+
+
+def _index_names(person: m.Person, names: list[str]) -> None:
+    index_key = org_keys(person.organisation_id).index
+    m.NameToken.objects.filter(person=person).delete()
+    digests = name_digests(index_key, names)
+    m.NameToken.objects.bulk_create(
+        m.NameToken(organisation_id=person.organisation_id, person=person, digest=d)
+        for d in sorted(digests)
+    )
+
+
+def person_create(*, actor: User, data: PersonData) -> m.Person:
+    org = _writer_org(actor)
+    person_validate(data)
+    with transaction.atomic():
+        return _person_new(org, data, actor)
+
+
+def person_update(*, actor: User, person: m.Person, data: PersonData) -> m.Person:
+    org = _writer_org(actor)
+    if person.organisation_id != org.pk:
+        raise NotFoundError("No such person.")
+    person_validate(data)
+    with transaction.atomic():
+        before = person_snapshot(person)
+        person.version += 1
+        _person_apply(person, data)
+        changed = _version(person, actor, "update", "person", person_snapshot(person), before)
+        audit_record(
+            organisation=org,
+            actor=actor,
+            action="person.update",
+            record_type="person",
+            record_id=person.uuid,
+            detail={"fields": changed},
+        )
+    return person
+
+
+def _version(
+    record: m.Incident | m.Person,
+    actor: User | None,
+    action: str,
+    record_type: str,
+    after: dict[str, object],
+    before: dict[str, object] | None,
+) -> list[str]:
+    """Keep the record's state, sealed; return the names of the fields that changed."""
+    changed = sorted(k for k in after if before is None or before.get(k) != after[k])
+    version = m.RecordVersion(
+        organisation_id=record.organisation_id,
+        record_type=record_type,
+        record_uuid=record.uuid,
+        version=record.version,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        changed_fields=changed,
+    )
+    version.snapshot = json.dumps(after, sort_keys=True, default=str)
+    version.save()
+    return changed
+
+
+def records_listed(
+    *, actor: User, record_type: str, records: Sequence[m.Incident | m.Person]
+) -> None:
+    """Log that a user saw a list showing these records' identifying data (titles, names):
+    a view of every record on it. Called by the list selectors, so page and API agree."""
+    if actor.sees_identities and records and actor.organisation is not None:
+        audit_record(
+            organisation=actor.organisation,
+            actor=actor,
+            action=f"{record_type}.list",
+            record_type=record_type,
+            detail={"records": [str(r.uuid) for r in records]},
+        )
+
+
+def record_viewed(*, actor: User, record_type: str, record: m.Incident | m.Person) -> None:
+    """Log that a user saw a record's identifying data."""
+    if actor.sees_identities and actor.organisation is not None:
+        audit_record(
+            organisation=actor.organisation,
+            actor=actor,
+            action=f"{record_type}.view",
+            record_type=record_type,
+            record_id=record.uuid,
+        )

@@ -1,1 +1,0 @@
-"""TNR Watch: document, track and counter transnational repression."""

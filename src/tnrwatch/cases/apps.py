@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class CasesConfig(AppConfig):
-    name = "tnrwatch.cases"
-    label = "cases"
-    default_auto_field = "django.db.models.BigAutoField"

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class OutboxConfig(AppConfig):
-    name = "tnrwatch.outbox"
-    label = "outbox"
-    verbose_name = "Outgoing messages"
-    default_auto_field = "django.db.models.BigAutoField"

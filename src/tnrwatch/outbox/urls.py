@@ -1,8 +1,0 @@
-from django.urls import path
-
-from tnrwatch.outbox import views
-
-urlpatterns = [
-    path("outbox/", views.delivery_list, name="outbox-list"),
-    path("outbox/<str:message_id>/retry/", views.delivery_retry, name="outbox-retry"),
-]

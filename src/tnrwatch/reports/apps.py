@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class ReportsConfig(AppConfig):
-    name = "tnrwatch.reports"
-    label = "reports"
-    verbose_name = "Safe reporting channel"
-    default_auto_field = "django.db.models.BigAutoField"

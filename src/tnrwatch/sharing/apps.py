@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class SharingConfig(AppConfig):
-    name = "tnrwatch.sharing"
-    label = "sharing"
-    verbose_name = "Sharing between organisations"
-    default_auto_field = "django.db.models.BigAutoField"

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class VocabConfig(AppConfig):
-    name = "tnrwatch.vocab"
-    label = "vocab"
