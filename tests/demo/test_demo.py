@@ -46,6 +46,24 @@ def test_it_plans_only_valid_incidents() -> None:
                 person_validate(target.new)
 
 
+def test_it_draws_only_live_vocabulary_codes_and_has_words_for_each() -> None:
+    from beyondreach.demo import profiles, texts
+    from beyondreach.demo.profiles import weights
+    from beyondreach.vocab.loader import vocabulary
+
+    live = {t.code for t in vocabulary("tactics").terms.values() if not t.retired}
+    mains = {code for pr in profiles.PROFILES for code in weights(pr.tactics)[0]}
+    companions = {code for spec in profiles.COMPANIONS.values() for code in weights(spec)[0]}
+    assert mains | companions <= live
+    assert mains <= set(texts.TITLES)
+    assert mains | companions <= set(texts.STORY) & set(texts.ACTORS)
+    actor_types = {t.code for t in vocabulary("actor_types").terms.values()}
+    assert {a for spec in texts.ACTORS.values() for _, a, _ in spec} <= actor_types
+    # The tactics added in vocabulary 1.1.0 appear in the demo, so their labels are on its pages.
+    drawn = {t for plan in DemoPlanner(5).plans(2000) for t in plan.data.tactics}
+    assert {"threats", "attack_on_property", "punitive_listing"} <= drawn
+
+
 def test_it_weights_origin_states_roughly_like_freedom_house() -> None:
     origins = Counter(p.data.origin_states[0] for p in DemoPlanner(5).plans(4000))
     share = {code: n / 4000 for code, n in origins.items()}

@@ -71,6 +71,45 @@ def test_the_spyware_tactic_maps_to_surveillance_and_privacy() -> None:
     assert labels == {"Surveillance", "Direct actions which violate the right to privacy"}
 
 
+def huridocs_labels(name: str, code: str) -> list[str]:
+    term = vocabulary(name).terms[code]
+    return [huridocs_terms()[(HURIDOCS_LISTS[name], c)] for c in term.huridocs]
+
+
+# The terms added in 1.1.0 (issue 9), and the HURIDOCS terms they map to, closest first.
+ADDED_IN_1_1 = {
+    ("tactics", "attack_on_property"): ["Destruction", "Vandalism", "Looting; theft"],
+    ("tactics", "threats"): [
+        "Threats against the victim",
+        "Death threats against the victim",
+        "Threats against the victim's family",
+        "Death threats against the victim's family",
+    ],
+    ("tactics", "punitive_listing"): ["Defamation", "Banning of a group"],
+    ("actor_types", "government"): ["National-level officials", "Executive"],
+    ("actor_types", "armed_forces"): ["Armed forces"],
+}
+
+
+@pytest.mark.parametrize(("key", "labels"), ADDED_IN_1_1.items(), ids=lambda v: str(v))
+def test_the_terms_added_in_1_1_map_to_the_huridocs_terms_they_mean(
+    key: tuple[str, str], labels: list[str]
+) -> None:
+    assert huridocs_labels(*key) == labels
+
+
+def test_the_tactics_added_in_1_1_carry_the_freedom_house_category_that_counts_them() -> None:
+    tactics = vocabulary("tactics").terms
+    # An attack on property is carried out on the spot abroad: direct and physical.
+    assert tactics["attack_on_property"].category == "physical"
+    assert tactics["attack_on_property"].freedom_house == "Physical intimidation"
+    # A threat is what was said; how it came is coded beside it, so it is not "physical".
+    assert tactics["threats"].category == "digital"
+    assert tactics["threats"].freedom_house == "Threats from a distance"
+    # Like terrorist designations, a listing has no Freedom House tactic.
+    assert tactics["punitive_listing"].freedom_house is None
+
+
 def test_the_slice_holds_only_rows_that_a_vocabulary_references() -> None:
     referenced = {
         (HURIDOCS_LISTS[name], code)
@@ -92,6 +131,7 @@ def test_every_physical_tactic_has_its_freedom_house_name() -> None:
         "assassination": "Assassination",
         "assault": "Assault",
         "physical_intimidation": "Physical intimidation",
+        "attack_on_property": "Physical intimidation",
         "host_detention": "Detention",
         "unlawful_deportation": "Unlawful deportation",
         "rendition": "Rendition",

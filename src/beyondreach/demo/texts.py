@@ -33,6 +33,9 @@ TITLES = {
     "spyware": "Spyware found on the phone of {who} in {city}",
     "assassination": "Suspected killing of {who} in {city}",
     "assault": "{who} assaulted in {city}",
+    "attack_on_property": "Car of {who} set on fire in {city}",
+    "threats": "{who} in {city} threatened with harm",
+    "punitive_listing": "{who} in {city} put under {adj} sanctions",
     "physical_intimidation": "{who} followed and photographed in {city}",
     "diaspora_informants": "Informants report on {who} in {city}",
     "overseas_police_station": "'Service station' in {city} presses {who} to return",
@@ -65,6 +68,9 @@ STORY = {
     "assassination": "The target was found dead in {city}; investigators suspect people acting "
     "for {origin}.",
     "assault": "Unknown men attacked the target near home in {city}.",
+    "attack_on_property": "The target's car was set on fire outside their home in {city}.",
+    "threats": "A caller said the target's family would pay if the target kept speaking out.",
+    "punitive_listing": "{origin} put the target on its sanctions list.",
     "physical_intimidation": "Men believed to work for {origin} followed the target in {city}.",
     "diaspora_informants": "Members of a pro-government association in {city} reported on the "
     "target.",
@@ -97,6 +103,9 @@ ACTORS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("proxy", "criminal_group", ""),
     ),
     "assault": (("proxy", "criminal_group", ""),),
+    "attack_on_property": (("proxy", "criminal_group", ""),),
+    "threats": (("perpetrator", "unknown", ""),),
+    "punitive_listing": (("perpetrator", "government", "origin"),),
     "physical_intimidation": (("perpetrator", "security_service", "origin"),),
     "diaspora_informants": (("proxy", "diaspora_group", "host"),),
     "overseas_police_station": (
@@ -111,6 +120,7 @@ ACTOR_NAMES = {
     "immigration_authority": "{host} migration service",
     "security_service": "{adj} state security service",
     "court": "A court in {origin}",
+    "government": "The government of {origin}",
     "consulate_embassy": "{adj} consulate in {city}",
     "state_media": "{adj} state television",
     "diaspora_group": "Pro-government {demonym} association in {city} (fictional)",

@@ -25,6 +25,11 @@ PLAIN_TACTICS: list[tuple[str, Any]] = [
     ),
     ("assault", _("Someone attacked or hurt me, or tried to.")),
     (
+        "attack_on_property",
+        _("My home, car, office or business was set on fire, damaged or broken into."),
+    ),
+    ("threats", _("Someone threatened to hurt me or my family.")),
+    (
         "family_coercion",
         _("My family back home was threatened, questioned, detained or harmed because of me."),
     ),
@@ -49,6 +54,13 @@ PLAIN_TACTICS: list[tuple[str, Any]] = [
     ("denationalisation", _("My citizenship was taken away.")),
     ("prosecution_in_absentia", _("I was charged or convicted in my home country while abroad.")),
     ("terrorist_designation", _("I was called a terrorist or extremist on an official list.")),
+    (
+        "punitive_listing",
+        _(
+            "My home country put me or my organisation under sanctions, or on a list such as "
+            '"foreign agent" or "undesirable".'
+        ),
+    ),
     ("asset_freeze", _("My money or property was frozen or taken.")),
     (
         "diaspora_informants",
