@@ -86,6 +86,7 @@ def fresh(version: str) -> dict[str, str]:
         f"{version} incident.place": chinese_canary(),
         f"{version} incident.coordinates": coordinates(),
         f"{version} incident.verification_reason": ascii_canary(),
+        f"{version} incident.scope_reason": ascii_canary(),
         f"{version} primary name (Latn)": latin_name(),
         f"{version} primary name (Cyrl)": cyrillic_name(),
         f"{version} primary name (Hans)": chinese_name(),

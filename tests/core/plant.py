@@ -76,6 +76,9 @@ def _incident(c: Mapping[str, str], v: str, primary: TargetData) -> IncidentData
         coordinates=c[f"{v} incident.coordinates"],
         verification_override="disputed",
         verification_reason=c[f"{v} incident.verification_reason"],
+        scope="borderline",
+        scope_criteria=["cross_border"],
+        scope_reason=c[f"{v} incident.scope_reason"],
         targets=[
             primary,
             TargetData(

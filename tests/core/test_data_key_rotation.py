@@ -94,6 +94,8 @@ def _incident(personas: Personas) -> m.Incident:
             coordinates="41.0,29.0",
             verification_override="disputed",
             verification_reason="The consulate denies it.",
+            scope="borderline",
+            scope_reason="The host police acted on their own initiative.",
             targets=[TargetData(role="primary", target_group="journalist", person=primary)],
             actors=[ActorData(role="perpetrator", actor_type="police", name="Officer Li")],
             responses=[ResponseData(kind="referral", description="Sent to the Rapporteur.")],

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -212,6 +212,12 @@ class IncidentIn(In):
         description="Empty: derived from the sources (two independent, reliable ones corroborate).",
     )
     verification_reason: Text = ""
+    scope: m.Scope = Field(
+        m.Scope.IN_SCOPE,
+        description="Whether it is transnational repression; out of scope is kept, not counted.",
+    )
+    scope_criteria: list[m.ScopeCriterion] = Field(default_factory=list, max_length=3)
+    scope_reason: Text = Field("", description="Required when borderline or out of scope.")
 
 
 def _person_data(p: PersonIn) -> PersonData:
@@ -268,6 +274,10 @@ class IncidentFiltersIn(Schema):
     status: m.CaseStatus | None = None
     verification: m.Verification | None = None
     tlp: m.Tlp | None = None
+    scope: m.Scope | None = None
+    definition: Literal["freedom_house"] | None = Field(
+        None, description="freedom_house: only incidents with a direct, physical tactic."
+    )
     q: Annotated[str, StringConstraints(max_length=200), NoNul] = Field(
         "", description="A target's name, in any script (case workers only)."
     )
@@ -348,6 +358,12 @@ class IncidentOut(Schema):
     verification: str
     verification_overridden: bool
     verification_reason: str
+    scope: str
+    scope_criteria: list[str]
+    scope_reason: str
+    freedom_house_physical: bool = Field(
+        description="At least one direct, physical tactic: counted by Freedom House's definition."
+    )
     tlp: str
     status: str
     assignee: UUID | None

@@ -14,6 +14,7 @@ from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
+from beyondreach.vocab.loader import vocabulary
 
 WITHHELD = "[withheld]"
 
@@ -115,6 +116,9 @@ def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[
         "verification": incident.verification,
         "verification_overridden": incident.verification_overridden,
         "verification_reason": hide(incident.verification_reason),
+        "scope": incident.scope,
+        "scope_criteria": list(incident.scope_criteria),
+        "scope_reason": hide(incident.scope_reason),
         "tlp": incident.tlp,
         "status": incident.status,
         "assignee": str(incident.assignee.uuid) if incident.assignee else None,
@@ -139,7 +143,21 @@ def _first_name(person: m.Person) -> str:
 
 
 def incident_view(incident: m.Incident, viewer: User) -> dict[str, Any]:
-    return incident_snapshot(incident, identities=viewer.sees_identities)
+    view = incident_snapshot(incident, identities=viewer.sees_identities)
+    view["freedom_house_physical"] = meets_freedom_house_definition(view["tactics"])
+    return view
+
+
+def meets_freedom_house_definition(tactics: list[str]) -> bool:
+    """Whether an incident counts under Freedom House's narrower definition: at least one
+    direct, physical tactic (the vocabulary's "physical" category). Derived, never stored,
+    so it follows the vocabulary; both counts can then be given."""
+    return bool(set(tactics) & physical_tactics())
+
+
+def physical_tactics() -> frozenset[str]:
+    terms = vocabulary("tactics").terms.values()
+    return frozenset(t.code for t in terms if t.category == "physical")
 
 
 def person_view(person: m.Person, viewer: User) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from beyondreach.cases import models as m
 from beyondreach.cases.inputs import (
+    SCOPE_REASON_REQUIRED,
     SCRIPTS,
     ActorData,
     IncidentData,
@@ -28,6 +29,7 @@ from beyondreach.cases.inputs import (
     ResponseData,
     SourceData,
     TargetData,
+    scope_reason_missing,
 )
 from beyondreach.core.forms import ReadableTextMixin
 from beyondreach.vocab.loader import vocabulary
@@ -148,11 +150,36 @@ class IncidentForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for overriding the derived status",
     )
+    scope = forms.ChoiceField(
+        choices=m.Scope.choices,
+        initial=m.Scope.IN_SCOPE,
+        label="Transnational repression?",
+        help_text="Out-of-scope incidents are kept, and left out of counts by default.",
+    )
+    scope_criteria = forms.MultipleChoiceField(
+        choices=m.ScopeCriterion.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Criteria met",
+    )
+    scope_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it is or is not in scope",
+        help_text="Required when borderline or out of scope.",
+    )
 
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "tactics", vocabulary("tactics").choices())
         set_choices(self, "assignee", [("", "—"), *assignees])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Said with the other field errors at once, not only after they are fixed.
+        if scope_reason_missing(data.get("scope") or "", data.get("scope_reason") or ""):
+            self.add_error("scope_reason", SCOPE_REASON_REQUIRED)
+        return data
 
 
 class TargetForm(Form):
@@ -282,6 +309,9 @@ def incident_data_from_forms(
         assignee_uuid=c["assignee"] or None,
         verification_override=c["verification_override"],
         verification_reason=c["verification_reason"],
+        scope=c["scope"],
+        scope_criteria=c["scope_criteria"],
+        scope_reason=c["scope_reason"],
         targets=[
             TargetData(
                 role=r["role"],
@@ -385,6 +415,9 @@ def incident_initial(
         "assignee": str(incident.assignee.uuid) if incident.assignee else "",
         "verification_override": incident.verification if incident.verification_overridden else "",
         "verification_reason": incident.verification_reason,
+        "scope": incident.scope,
+        "scope_criteria": list(incident.scope_criteria),
+        "scope_reason": incident.scope_reason,
     }
     parts: dict[str, list[dict[str, Any]]] = {
         "targets": [

@@ -29,6 +29,9 @@ LABELS = {
     "verification": "Verification status",
     "verification_overridden": "Verification set by hand",
     "verification_reason": "Reason for overriding the derived status",
+    "scope": "Transnational repression?",
+    "scope_criteria": "Scope criteria met",
+    "scope_reason": "Why it is or is not in scope",
     "contact": "Contact details",
 }
 # In every version, but said by the version column or never changed.
@@ -208,6 +211,8 @@ RENDER: dict[str, Render] = {
     "sources": _source,
     "responses": _response,
     "verification": _choice(m.Verification),
+    "scope": _choice(m.Scope),
+    "scope_criteria": _choice(m.ScopeCriterion),
     "tlp": _choice(m.Tlp),
     "status": _choice(m.CaseStatus),
     # person

@@ -120,6 +120,9 @@ class IncidentData:
     due_date: date | None = None
     verification_override: str = ""  # empty: derived from the sources
     verification_reason: str = ""
+    scope: str = m.Scope.IN_SCOPE
+    scope_criteria: list[str] = field(default_factory=list)
+    scope_reason: str = ""
 
 
 class _Errors:
@@ -225,9 +228,30 @@ def incident_validate(data: IncidentData) -> None:
     errors.choice(data.verification_override, m.Verification, "verification_override", blank=True)
     if data.verification_override and not data.verification_reason.strip():
         errors.add("verification_reason", "Say why the derived status is overridden.")
+    _check_scope(data, errors)
     _check_children(data, errors)
     if errors.found:
         raise InvalidInputError(errors.found)
+
+
+def _check_scope(data: IncidentData, errors: _Errors) -> None:
+    errors.choice(data.scope, m.Scope, "scope")
+    for i, code in enumerate(data.scope_criteria):
+        errors.choice(code, m.ScopeCriterion, f"scope_criteria.{i}")
+    errors.check(
+        len(set(data.scope_criteria)) == len(data.scope_criteria),
+        "scope_criteria",
+        "Each criterion at most once.",
+    )
+    if scope_reason_missing(data.scope, data.scope_reason):
+        errors.add("scope_reason", SCOPE_REASON_REQUIRED)
+
+
+SCOPE_REASON_REQUIRED = "Say why the incident is borderline or out of scope."
+
+
+def scope_reason_missing(scope: str, reason: str) -> bool:
+    return scope != m.Scope.IN_SCOPE and not reason.strip()
 
 
 def _check_children(data: IncidentData, errors: _Errors) -> None:

@@ -46,6 +46,22 @@ class Verification(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
 
 
+class Scope(models.TextChoices):
+    """The organisation's judgement of whether an incident is transnational repression."""
+
+    IN_SCOPE = "in_scope", "In scope"
+    BORDERLINE = "borderline", "Borderline"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
+class ScopeCriterion(models.TextChoices):
+    """The criteria an organisation applies to judge the scope (docs/data-model.md)."""
+
+    CROSS_BORDER = "cross_border", "Cross-border element"
+    STATE_OR_PROXY = "state_or_proxy", "State or proxy perpetrator"
+    TARGET_ACTIVITY = "target_activity", "Targeted for their activity, identity or origin"
+
+
 class Scoped(models.Model):
     """A row of one organisation, exposed by UUID."""
 
@@ -85,6 +101,12 @@ class Incident(Scoped):
     verification_overridden = models.BooleanField(default=False)
     verification_reason_sealed = models.BinaryField(default=b"")
     verification_reason = Sealed["Incident"]()
+    # Kept whatever the judgement: an out-of-scope incident stays on record, and analyses
+    # leave it out of their counts by default.
+    scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.IN_SCOPE)
+    scope_criteria = models.JSONField(default=list, blank=True)  # ScopeCriterion codes met
+    scope_reason_sealed = models.BinaryField(default=b"")
+    scope_reason = Sealed["Incident"]()
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -101,6 +123,9 @@ class Incident(Scoped):
             ),
             models.Index(
                 fields=["organisation", "verification", "-start_date"], name="incident_org_verif"
+            ),
+            models.Index(
+                fields=["organisation", "scope", "-start_date"], name="incident_org_scope"
             ),
         ]
 

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from beyondreach.cases import models as m
+from beyondreach.cases.export import physical_tactics
 from beyondreach.cases.history import HistoryEntry, changes_between
 from beyondreach.cases.names import blind, query_alternatives
 from beyondreach.cases.services import records_listed
@@ -77,6 +78,8 @@ class IncidentFilters:
     status: str = ""
     verification: str = ""
     tlp: str = ""
+    scope: str = ""
+    definition: str = ""  # "freedom_house": a direct, physical tactic (cases.export)
     q: str = ""  # a target's name, in any script
 
 
@@ -120,9 +123,14 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
             )
     if filters.host:
         qs = qs.filter(host_country=filters.host.upper())
-    for column in ("status", "verification", "tlp"):
+    for column in ("status", "verification", "tlp", "scope"):
         if getattr(filters, column):
             qs = qs.filter(**{column: getattr(filters, column)})
+    if filters.definition == "freedom_house":
+        physical = m.IncidentTactic.objects.filter(
+            incident=OuterRef("pk"), tactic__in=sorted(physical_tactics())
+        )
+        qs = qs.filter(Exists(physical))
     if filters.q.strip():
         person_ids = person_ids_matching(user, filters.q)
         qs = qs.filter(

@@ -109,6 +109,8 @@ def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
     incident.title, incident.narrative = data.title.strip(), data.narrative
     incident.place, incident.coordinates = data.place, data.coordinates
     _set_verification(incident, data)
+    incident.scope, incident.scope_reason = data.scope, data.scope_reason
+    incident.scope_criteria = sorted(data.scope_criteria)
     incident.save()
     m.IncidentOrigin.objects.bulk_create(
         m.IncidentOrigin(

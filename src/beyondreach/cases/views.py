@@ -86,6 +86,15 @@ class FilterForm(Form):
     verification = forms.ChoiceField(
         choices=[("", "—"), *m.Verification.choices], required=False, widget=QuickSelect
     )
+    scope = forms.ChoiceField(
+        choices=[("", "—"), *m.Scope.choices], required=False, widget=QuickSelect
+    )
+    definition = forms.ChoiceField(
+        choices=[("", "Any tactic"), ("freedom_house", "Direct, physical (Freedom House)")],
+        required=False,
+        label="Definition",
+        widget=QuickSelect,
+    )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
     )

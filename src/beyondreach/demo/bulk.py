@@ -277,6 +277,8 @@ class _Loader:
             assignee=writer if plan.assigned else None,
             verification_overridden=bool(data.verification_override),
             verification=data.verification_override or verification_derive(data.sources),
+            scope=data.scope,
+            scope_criteria=sorted(data.scope_criteria),
         )
         reason = data.verification_reason if data.verification_override else ""
         _seal(
@@ -286,6 +288,7 @@ class _Loader:
             place=data.place,
             coordinates=data.coordinates,
             verification_reason=reason,
+            scope_reason=data.scope_reason,
         )
         return incident
 

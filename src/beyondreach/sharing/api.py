@@ -76,6 +76,10 @@ class SharedIncidentOut(Schema):
     verification: str
     verification_overridden: bool
     verification_reason: str
+    # The owner's judgement of scope, so pooled counts can leave out what the owner did not
+    # count; its reason stays with the owner, like its other internal notes.
+    scope: str
+    scope_criteria: list[str]
     tlp: str
     status: str
     due_date: date | None

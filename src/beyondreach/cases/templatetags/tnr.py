@@ -23,6 +23,8 @@ CHOICES: dict[str, type[TextChoices]] = {
     "date_precisions": m.DatePrecision,
     "case_statuses": m.CaseStatus,
     "verifications": m.Verification,
+    "scopes": m.Scope,
+    "scope_criteria": m.ScopeCriterion,
 }
 
 
