@@ -153,6 +153,7 @@ class IncidentForm(Form):
     scope = forms.ChoiceField(
         choices=m.Scope.choices,
         initial=m.Scope.IN_SCOPE,
+        required=False,  # a form posted without it (a script) keeps the default, in scope
         label="Transnational repression?",
         help_text="Out-of-scope incidents are kept, and left out of counts by default.",
     )
@@ -177,7 +178,8 @@ class IncidentForm(Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         # Said with the other field errors at once, not only after they are fixed.
-        if scope_reason_missing(data.get("scope") or "", data.get("scope_reason") or ""):
+        scope = data.get("scope") or m.Scope.IN_SCOPE
+        if scope_reason_missing(scope, data.get("scope_reason") or ""):
             self.add_error("scope_reason", SCOPE_REASON_REQUIRED)
         return data
 
@@ -309,7 +311,7 @@ def incident_data_from_forms(
         assignee_uuid=c["assignee"] or None,
         verification_override=c["verification_override"],
         verification_reason=c["verification_reason"],
-        scope=c["scope"],
+        scope=c["scope"] or m.Scope.IN_SCOPE,
         scope_criteria=c["scope_criteria"],
         scope_reason=c["scope_reason"],
         targets=[
