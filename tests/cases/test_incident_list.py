@@ -56,6 +56,15 @@ def demo_rows(db: None) -> None:
     case_worker = User.objects.get(username="demo_caseworker")
     for _ in range(4):
         incident_create(actor=case_worker, data=incident_data())
+    # Spans: a campaign still going on, and one that lasted years, so the date filter's
+    # overlap is drawn against both.
+    incident_create(
+        actor=case_worker, data=incident_data(start_date=date(2015, 5, 1), ongoing=True)
+    )
+    incident_create(
+        actor=case_worker,
+        data=incident_data(start_date=date(2016, 1, 1), end_date=date(2023, 6, 30)),
+    )
 
 
 def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
@@ -71,7 +80,9 @@ def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
             and (not f.tactic or f.tactic in tactics)
             and (not f.target_group or f.target_group in groups)
             and (not f.host or i.host_country == f.host.upper())
-            and (not f.date_from or i.start_date >= f.date_from)
+            # The incident's span overlaps the range: a day long without an end date,
+            # unbounded when ongoing.
+            and (not f.date_from or i.ongoing or (i.end_date or i.start_date) >= f.date_from)
             and (not f.date_to or i.start_date <= f.date_to)
             and (not f.status or i.status == f.status)
         )
@@ -167,3 +178,34 @@ def test_postgresql_keeps_short_list_queries_serial(db: None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW parallel_setup_cost")
         assert cursor.fetchone() == ("10000",)
+
+
+@pytest.mark.django_db
+def test_a_campaign_is_found_in_every_period_it_lasted(personas: Personas) -> None:
+    worker = personas.case_worker
+    since_2015 = incident_create(
+        actor=worker, data=incident_data(start_date=date(2015, 3, 1), ongoing=True)
+    )
+    years = incident_create(
+        actor=worker,
+        data=incident_data(start_date=date(2015, 3, 1), end_date=date(2019, 12, 31)),
+    )
+    one_day = incident_create(actor=worker, data=incident_data(start_date=date(2015, 3, 1)))
+
+    def found(**dates: date) -> set[int]:
+        """The same answer whether the incident table or an origin's index drives the page."""
+        plain, by_origin = (
+            {i.pk for i in incident_list_visible_to(worker, filters)}
+            for filters in (IncidentFilters(**dates), IncidentFilters(origin="CN", **dates))
+        )
+        assert plain == by_origin
+        return plain
+
+    in_2020s = found(date_from=date(2020, 1, 1), date_to=date(2025, 12, 31))
+    assert in_2020s == {since_2015.pk}
+    assert found(date_from=date(2018, 1, 1), date_to=date(2018, 12, 31)) == {
+        since_2015.pk,
+        years.pk,
+    }
+    assert found(date_to=date(2014, 12, 31)) == set()
+    assert one_day.pk in found(date_from=date(2015, 3, 1), date_to=date(2015, 3, 1))

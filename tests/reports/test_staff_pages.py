@@ -168,7 +168,7 @@ def test_turning_a_report_into_an_incident_takes_the_date_the_reporter_wrote(
     spring = _report(open_channel, when="весной 2024", behind_country="TJ")
     form = client.get(f"/reports/{spring.uuid}/incident/").content.decode()
     assert _field(form, "start_date") == "2024-03-01"
-    assert _field(form, "start_precision") == "approximate"
+    assert _field(form, "start_precision") == "season"
     vague = _report(open_channel, when="a few years ago")
     form = client.get(f"/reports/{vague.uuid}/incident/").content.decode()
     assert _field(form, "start_date") == ""  # left for the case worker, not the day it came

@@ -194,6 +194,7 @@ class IncidentIn(In):
     start_precision: m.DatePrecision = m.DatePrecision.DAY
     end_date: IsoDate | None = None
     end_precision: m.DatePrecision | None = None
+    ongoing: bool = Field(False, description="Still going on: no end date yet.")
     place: Line = ""
     coordinates: Annotated[str, StringConstraints(max_length=100), NoNul] = Field(
         "", description='"lat,lon".'
@@ -346,6 +347,7 @@ class IncidentOut(Schema):
     start_precision: str
     end_date: date | None
     end_precision: str
+    ongoing: bool
     origin_states: list[str]
     host_country: str
     place: str

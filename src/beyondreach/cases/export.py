@@ -70,6 +70,7 @@ def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[
         "start_precision": incident.start_precision,
         "end_date": _iso(incident.end_date),
         "end_precision": incident.end_precision,
+        "ongoing": incident.ongoing,
         "origin_states": sorted(o.country for o in incident.origins.all()),
         "host_country": incident.host_country,
         "place": hide(incident.place),

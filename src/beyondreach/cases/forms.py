@@ -118,6 +118,9 @@ class IncidentForm(Form):
     start_precision = forms.ChoiceField(choices=m.DatePrecision.choices)
     end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end_precision = forms.ChoiceField(choices=_blank(m.DatePrecision.choices), required=False)
+    ongoing = forms.BooleanField(
+        required=False, label="Ongoing", help_text="Still going on: no end date yet."
+    )
     origin_states = forms.MultipleChoiceField(
         choices=COUNTRIES,
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -300,6 +303,7 @@ def incident_data_from_forms(
         start_precision=c["start_precision"],
         end_date=c["end_date"],
         end_precision=c["end_precision"],
+        ongoing=c["ongoing"],
         origin_states=c["origin_states"],
         host_country=c["host_country"],
         place=c["place"],
@@ -406,6 +410,7 @@ def incident_initial(
         "start_precision": incident.start_precision,
         "end_date": incident.end_date,
         "end_precision": incident.end_precision,
+        "ongoing": incident.ongoing,
         "origin_states": [o.country for o in incident.origins.all()],
         "host_country": incident.host_country,
         "place": incident.place,

@@ -107,6 +107,7 @@ class IncidentData:
     start_precision: str = m.DatePrecision.DAY
     end_date: date | None = None
     end_precision: str = ""
+    ongoing: bool = False
     place: str = ""
     coordinates: str = ""
     targets: list[TargetData] = field(default_factory=list)
@@ -215,6 +216,8 @@ def incident_validate(data: IncidentData) -> None:
     errors.choice(data.end_precision, m.DatePrecision, "end_precision", blank=True)
     if data.end_date and data.end_date < data.start_date:
         errors.add("end_date", "The end date is before the start date.")
+    if data.ongoing and data.end_date:
+        errors.add("end_date", "An ongoing incident has no end date yet: clear one or the other.")
     errors.country(data.host_country, "host_country")
     errors.check(bool(data.origin_states), "origin_states", "At least one origin state.")
     for i, code in enumerate(data.origin_states):

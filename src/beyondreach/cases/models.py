@@ -20,6 +20,7 @@ from beyondreach.core.sealed import Sealed
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
+    SEASON = "season", "Season"  # the date is the first day of the season's first month
     YEAR = "year", "Year"
     APPROXIMATE = "approximate", "Approximate"
 
@@ -83,6 +84,8 @@ class Incident(Scoped):
     )
     end_date = models.DateField(null=True, blank=True)
     end_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
+    # A campaign still going on: no end date, and it overlaps every period from its start.
+    ongoing = models.BooleanField(default=False)
     host_country = models.CharField(max_length=2)
     place_sealed = models.BinaryField(default=b"")
     place = Sealed["Incident"]()  # city or region

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import physical_tactics
@@ -101,14 +101,14 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
     # Targets are not ordered by date and an incident can have several of one group.
     driver = next((lookup for lookup in lookups[:2] if lookup[1]), None)
     if driver is None:
-        qs = qs.filter(**_date_range("start_date", filters))
+        qs = qs.filter(**_starts_by("start_date", filters))
         order = ("-start_date", "-id")
     else:
         related, value, _, column = driver
         # One filter() call, so that every condition is on the same joined row.
         qs = qs.filter(
             **{f"{related}__organisation_id": org, f"{related}__{column}": value},
-            **_date_range(f"{related}__start_date", filters),
+            **_starts_by(f"{related}__start_date", filters),
         )
         order = (f"-{related}__start_date", f"-{related}__incident_id")
     for lookup in lookups:
@@ -121,6 +121,8 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
             qs = qs.filter(
                 Exists(model.objects.filter(incident=OuterRef("pk"), **scope, **{column: value}))
             )
+    if filters.date_from:
+        qs = qs.filter(_lasts_until(filters.date_from))
     if filters.host:
         qs = qs.filter(host_country=filters.host.upper())
     for column in ("status", "verification", "tlp", "scope"):
@@ -189,9 +191,20 @@ def incident_list_codes(incidents: list[m.Incident]) -> dict[int, IncidentCodes]
     return found
 
 
-def _date_range(column: str, filters: IncidentFilters) -> dict[str, date]:
-    chosen = {f"{column}__gte": filters.date_from, f"{column}__lte": filters.date_to}
-    return {lookup: day for lookup, day in chosen.items() if day}
+# The date filter keeps the incidents whose span overlaps the range: started by its end, and
+# still going on at its start. A 2015-2025 campaign is in 2020-2021; an incident without an
+# end date is one day long, unless it is ongoing. The start bound is on the indexed start date
+# (of the child row that drives the page); the end bound reads the incident's own row.
+def _starts_by(column: str, filters: IncidentFilters) -> dict[str, date]:
+    return {f"{column}__lte": filters.date_to} if filters.date_to else {}
+
+
+def _lasts_until(day: date) -> Q:
+    return (
+        Q(end_date__gte=day)
+        | Q(end_date__isnull=True, ongoing=True)
+        | Q(end_date__isnull=True, start_date__gte=day)
+    )
 
 
 def person_ids_matching(user: User, query: str) -> list[int]:

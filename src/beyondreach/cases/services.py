@@ -103,6 +103,7 @@ def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
     org = incident.organisation
     incident.start_date, incident.start_precision = data.start_date, data.start_precision
     incident.end_date, incident.end_precision = data.end_date, data.end_precision
+    incident.ongoing = data.ongoing
     incident.host_country = data.host_country.upper()
     incident.tlp, incident.status, incident.due_date = data.tlp, data.status, data.due_date
     incident.assignee = _assignee(org, data)

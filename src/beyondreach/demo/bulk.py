@@ -270,6 +270,7 @@ class _Loader:
             start_precision=data.start_precision,
             end_date=data.end_date,
             end_precision=data.end_precision,
+            ongoing=data.ongoing,
             host_country=data.host_country.upper(),
             tlp=data.tlp,
             status=data.status,

@@ -37,7 +37,7 @@ for number, names in enumerate(
     MONTHS.update(dict.fromkeys(names.split(), number))
 
 # The month a season starts in, in the northern hemisphere, where most hosts of exiles lie;
-# the precision says "approximate", so nobody reads the first of the month as the day.
+# the precision says "season", so nobody reads the first of the month as the day.
 SEASONS: dict[str, int] = {}
 for month, names in [
     (3, "spring primavera printemps весна весной весны"),
@@ -102,7 +102,7 @@ def _words(text: str, received: dt.date) -> ReportedDate | None:
                 year = received.year - 1 if past else received.year
             if year is None:
                 return None
-            return _month(year, month, "approximate" if word in SEASONS else "month")
+            return _month(year, month, "season" if word in SEASONS else "month")
     if year is not None:
         return ReportedDate(dt.date(year, 1, 1), "year")
     return None

@@ -64,6 +64,7 @@ class SharedIncidentOut(Schema):
     start_precision: str
     end_date: date | None
     end_precision: str
+    ongoing: bool
     origin_states: list[str]
     host_country: str
     place: str
