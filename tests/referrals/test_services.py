@@ -60,6 +60,13 @@ def test_identities_go_only_when_every_target_consents(personas: Personas, bodie
     packet = referral_packet(referral)
     assert packet["identities"] is True and packet["incident"]["title"] == TITLE
     assert "assignee" not in packet["incident"]
+    # No internal record id of a person or a source: nothing to join packets on but the
+    # pseudonym, which is meant for that.
+    text = json.dumps(packet)
+    internal = [str(t.person.uuid) for t in agreed.targets.all()]
+    internal += [str(s.uuid) for s in agreed.sources.all()]
+    assert internal and not any(uuid in text for uuid in internal)
+    assert all(t["pseudonym"].startswith("P-") for t in packet["incident"]["targets"])
 
     refused = consenting_incident(personas, consent=False)
     referral = referral_send(actor=personas.case_worker, incident=refused, body=bodies.link)

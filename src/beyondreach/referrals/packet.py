@@ -16,8 +16,11 @@ from beyondreach.cases.export import incident_snapshot
 from beyondreach.cases.selectors import incident_detail_queryset
 from beyondreach.referrals.models import Level, Referral
 
-# Internal to the organisation: whom it assigned and its record's version count.
-NOT_SENT = ("assignee", "version", "due_date")
+# Internal to the organisation: whom it assigned, its record's version count, its deadline,
+# its judgement of scope, and the ids of its person and source records (docs/sharing.md
+# keeps them from partners too: with them, packets of several referrals could be joined
+# into a file on one person; the pseudonym says what a body needs, the same person again).
+NOT_SENT = ("assignee", "version", "due_date", "scope", "scope_criteria", "scope_reason")
 
 
 def targets_consent(incident: cm.Incident) -> bool:
@@ -37,6 +40,10 @@ def referral_packet(referral: Referral) -> dict[str, Any]:
     snapshot = incident_snapshot(incident, identities=identities)
     for key in NOT_SENT:
         snapshot.pop(key, None)
+    for target in snapshot["targets"]:
+        target.pop("person", None)
+    for source in snapshot["sources"]:
+        source.pop("id", None)
     return {
         "referral": str(referral.uuid),
         "from": incident.organisation.name,
