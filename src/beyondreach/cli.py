@@ -37,16 +37,10 @@ def _django() -> None:
 def _write_key_file(path: Path, key: bytes) -> None:
     """Write a key readable by its owner only; never replace an existing file."""
     from beyondreach.core import crypto
+    from beyondreach.core.owner_only import owner_only_create
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise ApplicationError(f"{path} exists: it is never overwritten.") from exc
-    with os.fdopen(fd, "w") as fh:
-        fh.write(crypto.encode_key(key) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    if not owner_only_create(path, crypto.encode_key(key) + "\n"):
+        raise ApplicationError(f"{path} exists: it is never overwritten.")
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -43,6 +43,7 @@ from beyondreach.cases.selectors import (
     access_person,
     incident_list_codes,
     incident_page,
+    list_page,
     person_incidents,
     person_page,
     record_history,
@@ -462,18 +463,12 @@ def _title(incident: m.Incident, viewer: User) -> str:
 def page_of(
     qs: QuerySet[Any], paging: PageIn, render: Callable[[list[Any]], list[dict[str, Any]]]
 ) -> dict[str, Any]:
-    """One page, read with page_size + 1 rows to know if another follows: no COUNT(*).
+    """One page of `qs` as the API answers it (cases.selectors.list_page: no COUNT(*)).
 
     `render` gets the page's rows together, so that it can load what they share at once.
     """
-    start = (paging.page - 1) * paging.page_size
-    rows = list(qs[start : start + paging.page_size + 1])
-    return {
-        "items": render(rows[: paging.page_size]),
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "has_next": len(rows) > paging.page_size,
-    }
+    found = list_page(qs, paging.page, paging.page_size)
+    return _page_out(found, paging, render(found.rows))
 
 
 def _page_out(found: ListPage[Any], paging: PageIn, items: list[dict[str, Any]]) -> dict[str, Any]:

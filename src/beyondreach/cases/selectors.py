@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import physical_tactics
@@ -21,7 +21,7 @@ from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
 
-Row = TypeVar("Row", m.Incident, m.Person)
+Row = TypeVar("Row", bound=Model)
 
 
 def _org_id(user: User) -> int:
@@ -239,7 +239,7 @@ class ListPage(Generic[Row]):
     has_next: bool
 
 
-def _page(qs: QuerySet[Row], page: int, page_size: int) -> ListPage[Row]:
+def list_page(qs: QuerySet[Row], page: int, page_size: int) -> ListPage[Row]:
     """One page, read with page_size + 1 rows to know if another follows: no COUNT(*)."""
     start = (page - 1) * page_size
     rows = list(qs[start : start + page_size + 1])
@@ -251,7 +251,7 @@ def incident_page(
 ) -> ListPage[m.Incident]:
     """A page of the incident list, for the web page and the API alike. Titles are
     identifying, so the page is audited as a view of every incident on it."""
-    found = _page(incident_list_visible_to(user, filters), page, page_size)
+    found = list_page(incident_list_visible_to(user, filters), page, page_size)
     records_listed(actor=user, record_type="incident", records=found.rows)
     return found
 
@@ -274,7 +274,7 @@ def person_page(user: User, *, query: str, page: int, page_size: int) -> ListPag
     qs = person_list_visible_to(user).order_by("-id")
     if query:
         qs = qs.filter(pk__in=person_ids_matching(user, query))
-    found = _page(qs, page, page_size)
+    found = list_page(qs, page, page_size)
     records_listed(actor=user, record_type="person", records=found.rows)
     return found
 

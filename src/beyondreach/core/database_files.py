@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-OWNER_ONLY = 0o600
+from beyondreach.core.owner_only import OWNER_ONLY, owner_only_create
 
 
 def _sqlite_path(connection: BaseDatabaseWrapper) -> Path | None:
@@ -41,7 +41,5 @@ def sqlite_file_create() -> None:
     from django.db import connections
 
     path = _sqlite_path(connections["default"])
-    if path is None or path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+    if path is not None:
+        owner_only_create(path, "")  # an empty file is a valid empty SQLite database

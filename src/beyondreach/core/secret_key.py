@@ -10,7 +10,6 @@ refuse the same way.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
 
 from beyondreach.core.errors import ApplicationError
+from beyondreach.core.owner_only import owner_only_create
 
 MIN_LENGTH = 32
 HOW_TO_SET = (
@@ -64,13 +64,4 @@ def secret_key_check(**kwargs: object) -> list[CheckMessage]:
 def secret_key_create() -> Path | None:
     """Write a new secret key file readable by its owner only; None if one exists already."""
     path = secret_key_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_urlsafe(50) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    return path
+    return path if owner_only_create(path, secrets.token_urlsafe(50) + "\n") else None
