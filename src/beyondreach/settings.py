@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "beyondreach.outbox",
     "beyondreach.alerts",
     "beyondreach.referrals",
+    "beyondreach.statistics",
 ]
 
 MIDDLEWARE = [

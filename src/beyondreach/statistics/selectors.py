@@ -1,0 +1,150 @@
+"""Counts of incidents by one dimension, or two crossed, under the incident list's filters.
+
+The incidents counted are exactly the list's (`incident_list_visible_to`, one filter
+definition), except that out-of-scope incidents are left out unless the filters ask for a
+scope (issue 9). The database groups and counts: nothing is loaded row by row.
+
+An incident counts once in each cell it has values in, and once in every total: totals
+are counted as distinct incidents by their own queries, never added up from cells (an
+incident with two origin states is in two cells of a row but once in its column's total).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any, Literal
+
+from django.db.models import Count, QuerySet
+
+from beyondreach.cases import models as m
+from beyondreach.cases.selectors import COUNTED, IncidentFilters, incident_list_visible_to
+from beyondreach.core.errors import ApplicationError
+from beyondreach.core.models import User
+from beyondreach.statistics.dimensions import DIMENSIONS, Dimension, Key
+
+Measure = Literal["incidents", "targets"]
+MEASURES: dict[str, str] = {"incidents": "Incidents", "targets": "Targets"}
+
+
+class UnknownDimensionError(ApplicationError):
+    status = 422
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: Key
+    col: Key
+    value: int
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: Dimension
+    cols: Dimension | None
+    measure: str
+    filters: IncidentFilters  # as counted (with the default scope)
+    cells: list[Cell]
+    row_totals: dict[Key, int]  # in display order
+    col_totals: dict[Key, int]
+    total: int
+
+    def value(self, row: Key, col: Key) -> int:
+        return self._cells.get((row, col), 0)
+
+    def drill(self, row: Key | bool, col: Key | bool = False) -> IncidentFilters | None:
+        """The list's filters for a cell (False: any value of that dimension), or None
+        when the list cannot show exactly its incidents: a value not recorded, or one
+        besides a value the filters already ask for (the list takes one origin state)."""
+        chosen = vars(self.filters).copy()
+        for dim, value in ((self.rows, row), (self.cols, col)):
+            if dim is None or value is False:
+                continue
+            if value is None or value is True:
+                return None
+            for name, wanted in dim.drill(value).items():
+                now = chosen.get(name) or ""
+                if now and not (wanted.startswith(now) or now.startswith(wanted)):
+                    return None
+                # A month within the year asked keeps the month.
+                chosen[name] = max(now, wanted, key=len)
+        return IncidentFilters(**chosen)
+
+    @cached_property
+    def _cells(self) -> dict[tuple[Key, Key], int]:
+        return {(c.row, c.col): c.value for c in self.cells}
+
+
+def measure_of(measure: str) -> Any:
+    """What a cell counts. Targets: the target rows of the cell's incidents, each once
+    however many cells of the row its incident has; by target group, those of the group."""
+    if measure == "targets":
+        return Count("targets__id", distinct=True)
+    return Count("id", distinct=True)
+
+
+def dimension(code: str, *, field: str) -> Dimension:
+    found = DIMENSIONS.get(code)
+    if found is None:
+        known = ", ".join(DIMENSIONS)
+        raise UnknownDimensionError(f"Unknown dimension {code!r}; one of: {known}.", field=field)
+    return found
+
+
+def counted_filters(filters: IncidentFilters) -> IncidentFilters:
+    """Out-of-scope incidents are kept on record but not counted, unless a scope is asked."""
+    return filters if filters.scope else replace(filters, scope=COUNTED)
+
+
+def counted_incidents(user: User, filters: IncidentFilters) -> QuerySet[m.Incident]:
+    # The list's incidents as a subquery of ids: the list's own joins (an origin filter reads
+    # through origin rows) stay inside it and do not narrow the dimension's joins here.
+    ids = incident_list_visible_to(user, filters).order_by().values("pk")
+    return m.Incident.objects.filter(pk__in=ids).order_by()
+
+
+def statistics_table(
+    user: User,
+    filters: IncidentFilters,
+    *,
+    rows: str,
+    cols: str | None = None,
+    measure: str = "incidents",
+) -> Table:
+    """Counts of the user's incidents matching the filters, by `rows` (and `cols`)."""
+    row_dim = dimension(rows, field="rows")
+    col_dim = dimension(cols, field="cols") if cols else None
+    if col_dim is row_dim:
+        raise UnknownDimensionError("Choose two different dimensions.", field="cols")
+    if measure not in MEASURES:
+        raise UnknownDimensionError(f"Unknown measure {measure!r}.", field="measure")
+    filters = counted_filters(filters)
+    qs, counted = counted_incidents(user, filters), measure_of(measure)
+    row_totals = _totals(qs, row_dim, counted)
+    col_totals = _totals(qs, col_dim, counted) if col_dim else {}
+    if col_dim:
+        grouped = qs.values(r=row_dim.expression(), c=col_dim.expression()).annotate(n=counted)
+        cells = [
+            Cell(_key(row_dim, g["r"]), _key(col_dim, g["c"]), g["n"]) for g in grouped if g["n"]
+        ]
+    else:
+        cells = [Cell(row, None, n) for row, n in row_totals.items()]
+    total = qs.aggregate(n=counted)["n"]
+    return Table(row_dim, col_dim, measure, filters, cells, row_totals, col_totals, total)
+
+
+def _totals(qs: QuerySet[m.Incident], dim: Dimension, counted: Any) -> dict[Key, int]:
+    grouped = qs.values(v=dim.expression()).annotate(n=counted)
+    found = {_key(dim, g["v"]): g["n"] for g in grouped if g["n"]}
+    return dict(sorted(found.items(), key=lambda item: _order(dim, *item)))
+
+
+def _key(dim: Dimension, value: Any) -> Key:
+    return None if value is None else dim.key(value)
+
+
+def _order(dim: Dimension, value: Key, count: int) -> tuple[Any, ...]:
+    # Not recorded last; years and months in time order; the rest largest first.
+    if dim.chronological:
+        return (value is None, value or "")
+    return (value is None, -count, dim.name(value))

@@ -1,0 +1,139 @@
+"""The counting engine: each incident once in each of its cells and once in every total;
+the same incidents as the list under the same filters; on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from beyondreach.cases import models as m
+from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
+from beyondreach.core.errors import ApplicationError
+from beyondreach.core.models import User
+from beyondreach.demo.generate import demo_load
+from beyondreach.statistics.dimensions import DIMENSIONS
+from beyondreach.statistics.selectors import Cell, counted_filters, statistics_table
+
+from ..conftest import Personas
+from .builders import record
+
+
+@pytest.fixture
+def recorded(personas: Personas) -> Personas:
+    cw = personas.case_worker
+    # Two origin states and two tactics: in two cells of each, once in each total.
+    record(cw, origins=["CN", "RU"], tactics=["assault", "spyware"], targets=2)
+    record(cw, origins=["CN"], tactics=["assault"], start=date(2023, 5, 2), hosts=["TR", "DE"])
+    record(cw, origins=["IR"], tactics=["interpol_abuse"], mechanisms=["interpol_red_notice"])
+    record(cw, origins=["CN"], tactics=["spyware"], scope=m.Scope.OUT_OF_SCOPE)
+    record(cw, origins=["EG"], tactics=["doxxing"], hosts=[], actor_types=["police", "court"])
+    record(personas.outsider, origins=["CN"], tactics=["assault"])
+    return personas
+
+
+def test_an_incident_with_two_origins_counts_in_each_cell_and_once_in_totals(
+    recorded: Personas,
+) -> None:
+    table = statistics_table(recorded.analyst, IncidentFilters(), rows="origin", cols="tactic")
+    assert table.value("CN", "assault") == 2
+    assert table.value("RU", "assault") == 1
+    assert table.value("CN", "spyware") == 1
+    assert table.row_totals["CN"] == 2  # not 3, the sum of its cells
+    assert table.col_totals["assault"] == 2  # CN+RU's incident once
+    assert table.total == 4  # the out-of-scope one and the outsider's are not counted
+    assert sum(table.row_totals.values()) == 5  # 4 incidents, one of them in two rows
+
+
+def test_one_way_tables_and_their_order(recorded: Personas) -> None:
+    table = statistics_table(recorded.analyst, IncidentFilters(), rows="origin")
+    assert list(table.row_totals) == ["CN", "EG", "IR", "RU"]  # largest first, then by name
+    assert table.cells[0] == Cell("CN", None, 2)
+    years = statistics_table(recorded.analyst, IncidentFilters(), rows="year")
+    assert years.row_totals == {"2023": 1, "2024": 3}
+
+
+def test_every_dimension_counts_every_incident_once_in_the_total(recorded: Personas) -> None:
+    for code in DIMENSIONS:
+        cols = "scope" if code == "year" else "year"
+        table = statistics_table(recorded.viewer, IncidentFilters(), rows=code, cols=cols)
+        assert table.total == 4, code
+        assert sum(table.col_totals.values()) == 4, code  # a year is single-valued
+
+
+def test_values_of_each_dimension(recorded: Personas) -> None:
+    def totals(rows: str) -> dict[str | None, int]:
+        return statistics_table(recorded.analyst, IncidentFilters(), rows=rows).row_totals
+
+    assert totals("host") == {"DE": 3, "TR": 1, "online_only": 1}
+    assert totals("actor_type") == {None: 3, "court": 1, "police": 1}
+    assert totals("mechanism_kind") == {None: 3, "interpol_red_notice": 1}
+    assert totals("tactic_category") == {"physical": 2, "digital": 2, "legal": 1}
+    assert totals("fh_definition") == {"other": 2, "freedom_house": 2}
+    assert totals("month") == {"2023-05": 1, "2024-03": 3}
+    assert totals("scope") == {"in_scope": 4}
+    assert totals("target_group") == {"journalist": 4}
+
+
+def test_targets_are_counted_once_per_incident(recorded: Personas) -> None:
+    table = statistics_table(
+        recorded.analyst, IncidentFilters(), rows="origin", cols="tactic", measure="targets"
+    )
+    assert table.value("CN", "assault") == 3  # 2 + 1
+    assert table.row_totals["CN"] == 3
+    assert table.total == 5  # 2 + 1 + 1 + 1
+
+
+def test_out_of_scope_incidents_are_counted_when_the_filter_asks_for_them(
+    recorded: Personas,
+) -> None:
+    asked = IncidentFilters(scope=m.Scope.OUT_OF_SCOPE)
+    assert statistics_table(recorded.analyst, asked, rows="origin").row_totals == {"CN": 1}
+
+
+def test_the_outsider_counts_only_its_own_incidents(recorded: Personas) -> None:
+    table = statistics_table(recorded.outsider, IncidentFilters(), rows="origin")
+    assert table.row_totals == {"CN": 1}
+    assert table.total == 1
+
+
+def test_an_unknown_dimension_is_refused(recorded: Personas) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        statistics_table(recorded.analyst, IncidentFilters(), rows="religion")
+    assert refused.value.status == 422 and refused.value.field == "rows"
+    with pytest.raises(ApplicationError):
+        statistics_table(recorded.analyst, IncidentFilters(), rows="origin", cols="origin")
+
+
+FILTERS = [
+    IncidentFilters(),
+    IncidentFilters(origin="CN"),
+    IncidentFilters(tactic="assault", date_from=date(2020, 1, 1)),
+    IncidentFilters(host="DE", verification="unverified"),
+    IncidentFilters(definition="freedom_house", started="2024"),
+    IncidentFilters(scope="borderline", target_group="journalist"),
+    IncidentFilters(actor_type="police", tactic_category="digital"),
+    IncidentFilters(mechanism_kind="interpol_red_notice", started="2024-03"),
+    IncidentFilters(origin="CN", definition="other", date_to=date(2025, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_the_total_is_the_lists_count_under_the_same_filters(
+    db: None, filters: IncidentFilters
+) -> None:
+    demo_load(incidents=120, if_empty=False, seed=3, mode="bulk", workers=1)
+    analyst = User.objects.get(username="demo_analyst")
+    listed = incident_list_visible_to(analyst, counted_filters(filters)).count()
+    for rows, cols in (("origin", "year"), ("tactic", None), ("host", "actor_type")):
+        table = statistics_table(analyst, filters, rows=rows, cols=cols)
+        assert table.total == listed
+    # And the drill-down filter of each row's total is that many incidents in the list.
+    table = statistics_table(analyst, filters, rows="tactic_category", cols="month")
+    drilled = 0
+    for cell in table.cells:
+        found = table.drill(cell.row, cell.col)
+        if found is not None:
+            assert incident_list_visible_to(analyst, found).count() == cell.value
+            drilled += 1
+    assert drilled or not table.cells or filters.tactic_category
