@@ -32,6 +32,7 @@ from beyondreach.core.errors import ApplicationError
 from beyondreach.core.models import ApiToken, User
 from beyondreach.referrals.api import router as referrals_router
 from beyondreach.sharing.api import router as sharing_router
+from beyondreach.statistics.api import router as statistics_router
 from beyondreach.vocab.api import router as vocab_router
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ api.add_router("", vocab_router)
 api.add_router("", sharing_router)
 api.add_router("", alerts_router)
 api.add_router("", referrals_router)
+api.add_router("", statistics_router)
 
 
 def _field_path(loc: Sequence[Any]) -> str:

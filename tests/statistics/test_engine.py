@@ -16,20 +16,6 @@ from beyondreach.statistics.dimensions import DIMENSIONS
 from beyondreach.statistics.selectors import Cell, counted_filters, statistics_table
 
 from ..conftest import Personas
-from .builders import record
-
-
-@pytest.fixture
-def recorded(personas: Personas) -> Personas:
-    cw = personas.case_worker
-    # Two origin states and two tactics: in two cells of each, once in each total.
-    record(cw, origins=["CN", "RU"], tactics=["assault", "spyware"], targets=2)
-    record(cw, origins=["CN"], tactics=["assault"], start=date(2023, 5, 2), hosts=["TR", "DE"])
-    record(cw, origins=["IR"], tactics=["interpol_abuse"], mechanisms=["interpol_red_notice"])
-    record(cw, origins=["CN"], tactics=["spyware"], scope=m.Scope.OUT_OF_SCOPE)
-    record(cw, origins=["EG"], tactics=["doxxing"], hosts=[], actor_types=["police", "court"])
-    record(personas.outsider, origins=["CN"], tactics=["assault"])
-    return personas
 
 
 def test_an_incident_with_two_origins_counts_in_each_cell_and_once_in_totals(

@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Null
 from beyondreach.cases import models as m
 from beyondreach.cases.export import physical_tactics
 from beyondreach.cases.selectors import TACTIC_CATEGORIES
+from beyondreach.statistics.codes import DIMENSION_CODES
 from beyondreach.vocab.loader import vocabulary
 
 Key = str | None  # a value of a dimension as the tables give it out: a code, "2024", "2024-03"
@@ -203,3 +204,4 @@ DIMENSIONS: dict[str, Dimension] = {
         ),
     )
 }
+assert tuple(DIMENSIONS) == DIMENSION_CODES

@@ -27,7 +27,7 @@ Measure = Literal["incidents", "targets"]
 MEASURES: dict[str, str] = {"incidents": "Incidents", "targets": "Targets"}
 
 
-class UnknownDimensionError(ApplicationError):
+class StatisticsInputError(ApplicationError):
     status = 422
 
 
@@ -87,7 +87,7 @@ def dimension(code: str, *, field: str) -> Dimension:
     found = DIMENSIONS.get(code)
     if found is None:
         known = ", ".join(DIMENSIONS)
-        raise UnknownDimensionError(f"Unknown dimension {code!r}; one of: {known}.", field=field)
+        raise StatisticsInputError(f"Unknown dimension {code!r}; one of: {known}.", field=field)
     return found
 
 
@@ -115,9 +115,9 @@ def statistics_table(
     row_dim = dimension(rows, field="rows")
     col_dim = dimension(cols, field="cols") if cols else None
     if col_dim is row_dim:
-        raise UnknownDimensionError("Choose two different dimensions.", field="cols")
+        raise StatisticsInputError("Choose two different dimensions.", field="cols")
     if measure not in MEASURES:
-        raise UnknownDimensionError(f"Unknown measure {measure!r}.", field="measure")
+        raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
     qs, counted = counted_incidents(user, filters), measure_of(measure)
     row_totals = _totals(qs, row_dim, counted)
