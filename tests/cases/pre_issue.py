@@ -37,15 +37,16 @@ def _our_apps() -> list[str]:
 
 
 def pre_issue_targets(loader: MigrationLoader) -> list[Target]:
-    """(app, migration) for each app of ours with migrations; None: none of them applied."""
-    return [(app, PRE_ISSUE.get(app)) for app in _our_apps() if app in loader.migrated_apps]
+    """Where each app was: ours at PRE_ISSUE (None: none of its migrations applied), the
+    others (Django's, django-otp's...) at their last migration, as they are today."""
+    ours = [app for app in _our_apps() if app in loader.migrated_apps]
+    others = [node for node in loader.graph.leaf_nodes() if node[0] not in ours]
+    return [(app, PRE_ISSUE.get(app)) for app in ours] + sorted(others)
 
 
 def pre_issue_state(loader: MigrationLoader) -> StateApps:
-    """The historical models of a pre-issue database (other apps' at their last migration)."""
-    ours = {app for app, _ in pre_issue_targets(loader)}
+    """The historical models of a pre-issue database."""
     nodes = [(app, name) for app, name in pre_issue_targets(loader) if name]
-    nodes += [node for node in loader.graph.leaf_nodes() if node[0] not in ours]
     return loader.project_state(nodes).apps
 
 
