@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("beyondreach.outbox.urls")),
     path("", include("beyondreach.alerts.urls")),
     path("", include("beyondreach.referrals.urls")),
+    path("", include("beyondreach.statistics.urls")),
     path("", include("beyondreach.reports.public_urls")),
 ]

@@ -72,6 +72,12 @@ PAGES: dict[str, Entry] = {
         "staff",
         {"GET": (200, 200, 403, 403), "POST": (400, 400, 403, 403)},
     ),
+    # Statistics (tests/statistics): counts, for every role; without a query, the defaults.
+    "statistics/": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/table.csv": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/table.xlsx": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/chart.svg": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/chart.png": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     # Sharing (tests/sharing walks these with real agreements and shares). Agreements: admins
     # only; an empty accept or end names no agreement: 404. Nothing is shared *with* this
     # organisation here, so its own incident is no "shared" record for it: 404, like any id

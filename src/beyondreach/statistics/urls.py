@@ -1,0 +1,13 @@
+from django.urls import path
+
+from beyondreach.statistics import views
+
+urlpatterns = [
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/table.csv", views.statistics_download, {"kind": "csv"}, name="statistics-csv"),
+    path(
+        "statistics/table.xlsx", views.statistics_download, {"kind": "xlsx"}, name="statistics-xlsx"
+    ),
+    path("statistics/chart.svg", views.statistics_download, {"kind": "svg"}, name="statistics-svg"),
+    path("statistics/chart.png", views.statistics_download, {"kind": "png"}, name="statistics-png"),
+]

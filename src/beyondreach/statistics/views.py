@@ -1,0 +1,139 @@
+"""The statistics page, its downloads and its chart. Thin: parse, count, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from beyondreach.cases.selectors import IncidentFilters
+from beyondreach.core.decorators import member_required, request_user
+from beyondreach.statistics.charts import Series, series_png, series_svg, time_series
+from beyondreach.statistics.dimensions import Key
+from beyondreach.statistics.forms import TABLE_FIELDS, StatisticsForm, with_defaults
+from beyondreach.statistics.selectors import Table, statistics_table
+from beyondreach.statistics.tables import table_csv, table_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int
+    url: str | None  # the incident list showing exactly these incidents; None: it cannot
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    cells: list[Number]
+    total: Number
+
+
+def _form(request: HttpRequest) -> StatisticsForm:
+    return StatisticsForm(with_defaults(request.GET))
+
+
+def _filters(form: StatisticsForm) -> IncidentFilters:
+    c = form.cleaned_data
+    return IncidentFilters(
+        **{k: v for k, v in c.items() if k not in TABLE_FIELDS and v not in (None, "")}
+    )
+
+
+def _table(request: HttpRequest, form: StatisticsForm) -> Table:
+    c = form.cleaned_data
+    return statistics_table(
+        request_user(request),
+        _filters(form),
+        rows=c["rows"],
+        cols=c["cols"] or None,
+        measure=c["measure"],
+    )
+
+
+def _series(request: HttpRequest, form: StatisticsForm) -> Series:
+    c = form.cleaned_data
+    return time_series(
+        request_user(request),
+        _filters(form),
+        series=c["series"],
+        period=c["period"],
+        top=c["top"],
+        measure=c["measure"],
+    )
+
+
+def list_url(filters: IncidentFilters | None) -> str | None:
+    if filters is None:
+        return None
+    values = {f.name: getattr(filters, f.name) for f in fields(filters)}
+    query = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items() if v}
+    return reverse("incident-list") + "?" + urlencode(query)
+
+
+def _number(table: Table, value: int, row: Key | bool, col: Key | bool) -> Number:
+    return Number(value, list_url(table.drill(row, col)) if value else None)
+
+
+def _lines(table: Table) -> list[Line]:
+    cols = list(table.col_totals)
+    return [
+        Line(
+            table.rows.name(row),
+            [_number(table, table.value(row, c), row, c) for c in cols],
+            _number(table, total, row, False),
+        )
+        for row, total in table.row_totals.items()
+    ]
+
+
+@member_required()
+@require_safe
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    context: dict[str, Any] = {"form": form, "query": urlencode(form.data)}
+    if form.is_valid():
+        table = _table(request, form)
+        context |= {
+            "table": table,
+            "lines": _lines(table),
+            "col_labels": [table.cols.name(c) for c in table.col_totals] if table.cols else [],
+            "col_totals": [_number(table, n, False, c) for c, n in table.col_totals.items()],
+            "total": _number(table, table.total, False, False),
+            "series": _series(request, form),
+        }
+    return render(
+        request, "statistics/statistics.html", context, status=400 if form.errors else 200
+    )
+
+
+def _download(request: HttpRequest, kind: str) -> HttpResponse:
+    form = _form(request)
+    if not form.is_valid():
+        return HttpResponse("Some choices are not valid.", status=400, content_type="text/plain")
+    if kind in ("svg", "png"):
+        series = _series(request, form)
+        body: str | bytes = series_svg(series) if kind == "svg" else series_png(series)
+        media = "image/svg+xml" if kind == "svg" else "image/png"
+        name = f"statistics-chart.{kind}"
+    else:
+        table = _table(request, form)
+        body = table_csv(table) if kind == "csv" else table_xlsx(table)
+        media = "text/csv; charset=utf-8" if kind == "csv" else XLSX
+        name = f"statistics-{table.rows.code}{'-' + table.cols.code if table.cols else ''}.{kind}"
+    response = HttpResponse(body, content_type=media)
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_required()
+@require_safe
+def statistics_download(request: HttpRequest, kind: str) -> HttpResponse:
+    return _download(request, kind)
