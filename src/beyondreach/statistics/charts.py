@@ -63,12 +63,35 @@ def series_spec(found: Series) -> dict[str, Any]:
         "data": {"values": found.points()},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "period", "type": "ordinal", "title": None, "sort": found.periods},
-            "y": {"field": "value", "type": "quantitative", "title": MEASURES[found.measure]},
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "title": None,
+                "sort": found.periods,
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": MEASURES[found.measure],
+                "axis": {"format": "d", "values": _whole_ticks(found)},
+            },
             "color": {"field": "line", "type": "nominal", "title": None},
         },
-        "config": {"font": "sans-serif", "legend": {"orient": "bottom", "columns": 3}},
+        "config": {
+            "font": "sans-serif",
+            "title": {"fontSize": 16},
+            "axis": {"labelFontSize": 13, "titleFontSize": 13},
+            "legend": {"orient": "bottom", "columns": 3, "labelFontSize": 13},
+        },
     }
+
+
+def _whole_ticks(found: Series) -> list[int]:
+    """About five ticks, on whole numbers: counts have no halves."""
+    top = max((v for values in found.lines.values() for v in values), default=0)
+    step = max(1, -(-top // 5))
+    return list(range(0, top + step, step))
 
 
 # No base URL allowed: the renderer fetches nothing (the data is inline, fonts are its own).
