@@ -11,11 +11,9 @@ from ..conftest import Personas
 from ..statistics.builders import record
 from .conftest import log_in
 
-SHOTS = Path("/tmp/br_stats_shots")
-
 
 def test_an_analyst_crosses_origin_by_year_and_drills_into_a_cell(
-    browser: Browser, live_server: object, personas: Personas
+    browser: Browser, live_server: object, personas: Personas, tmp_path: Path
 ) -> None:
     cw = personas.case_worker
     record(cw, origins=["CN", "RU"], tactics=["assault", "spyware"])
@@ -23,7 +21,6 @@ def test_an_analyst_crosses_origin_by_year_and_drills_into_a_cell(
     record(cw, origins=["CN"], tactics=["interpol_abuse"], start=date(2023, 9, 1))
     record(cw, origins=["IR"], tactics=["doxxing"])
     base = str(live_server)
-    SHOTS.mkdir(exist_ok=True)
     for name, viewport in (("desktop", (1280, 900)), ("phone", (390, 844))):
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         page = context.new_page()
@@ -39,7 +36,7 @@ def test_an_analyst_crosses_origin_by_year_and_drills_into_a_cell(
         chart = page.get_by_role("img", name="Incidents per year, by origin state")
         expect(chart).to_be_visible()
         assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
-        page.screenshot(path=str(SHOTS / f"statistics-{name}.png"), full_page=True)
+        page.screenshot(path=str(tmp_path / f"statistics-{name}.png"), full_page=True)
         context.close()
 
     context = browser.new_context()
