@@ -153,7 +153,7 @@ def rate(count: int, seconds: float) -> float:
 
 
 def raw_posts(url: str, n: int) -> float:
-    body = b'{"event":"incident.urgent","incident":{"host_country":"TR"}}' * 4
+    body = b'{"event":"incident.urgent","incident":{"host_countries":["TR"]}}' * 4
     started = time.perf_counter()
     for _ in range(n):
         request = urllib.request.Request(  # noqa: S310 - an http URL on loopback
@@ -237,7 +237,7 @@ def latency(receiver: Receiver, samples: int) -> tuple[list[float], list[float]]
             data = IncidentData(
                 title=f"Bench urgent incident {i}",
                 start_date=dt.date(2025, 5, 20),
-                host_country="TR",
+                host_countries=["TR"],
                 origin_states=["CN"],
                 tactics=["extradition_request"],
             )
@@ -279,7 +279,7 @@ def matching_cost(org: Any, rules: int, samples: int) -> list[float]:
                 data=IncidentData(
                     title=f"Bench digest incident {i}",
                     start_date=dt.date(2025, 5, 20),
-                    host_country="TR",
+                    host_countries=["TR"],
                     origin_states=["CN"],
                     tactics=["doxxing"],
                 ),
@@ -315,7 +315,7 @@ def main() -> None:
     org = organisation_create(name="Bench Exiles")
     user_create(organisation=org, username="bench_admin", password=PASSWORD, role="admin")
     n = args.messages
-    payload = {"event": "incident.urgent", "incident": {"host_country": "TR", "tactics": ["x"]}}
+    payload = {"event": "incident.urgent", "incident": {"host_countries": ["TR"], "tactics": ["x"]}}
     hook = Webhook(url=receiver.url, secret=SECRET, event="incident.urgent", payload=payload)
     mail = Email(to=("unit@bench.example",), subject="[Beyond Reach] Urgent", body="Coded.\n" * 8)
 

@@ -319,7 +319,7 @@ def _table(results: dict[str, Samples], *, goal: bool) -> None:
 # The list's query as the selector now writes it (cases/selectors.py): read through the
 # origin rows' (organisation, country, start date, incident) index, newest first.
 RAW_LIST = """
-SELECT i.id, i.uuid, i.title_sealed, i.start_date, i.host_country, i.status, i.verification, i.tlp
+SELECT i.id, i.uuid, i.title_sealed, i.start_date, i.host_reason, i.status, i.verification, i.tlp
 FROM cases_incidentorigin o JOIN cases_incident i ON i.id = o.incident_id
 WHERE o.organisation_id = %s AND o.country = %s AND i.organisation_id = %s
   AND EXISTS (SELECT 1 FROM cases_incidenttactic t WHERE t.incident_id = i.id AND t.tactic = %s)
@@ -328,6 +328,7 @@ LIMIT 51
 """
 RAW_LIST_CHILDREN = [
     "SELECT incident_id, country FROM cases_incidentorigin WHERE incident_id IN ({marks})",
+    "SELECT incident_id, country FROM cases_incidenthost WHERE incident_id IN ({marks})",
     "SELECT incident_id, tactic FROM cases_incidenttactic WHERE incident_id IN ({marks})",
 ]
 RAW_DETAIL = "SELECT * FROM cases_incident WHERE organisation_id = %s AND uuid = %s"
@@ -336,6 +337,7 @@ RAW_DETAIL_CHILDREN = [
         f"SELECT * FROM {table} WHERE incident_id = %s"
         for table in (
             "cases_incidentorigin",
+            "cases_incidenthost",
             "cases_incidenttactic",
             "cases_incidentactor",
             "cases_legalmechanism",

@@ -11,7 +11,7 @@ from beyondreach.alerts.digest import digests_send
 from beyondreach.alerts.matching import alerts_match
 from beyondreach.alerts.models import DigestItem
 from beyondreach.alerts.tasks import next_digest_time
-from beyondreach.cases.models import Incident
+from beyondreach.cases.models import Incident, IncidentHost
 from beyondreach.core.models import AuditEvent
 from beyondreach.outbox.channels import Email, Webhook
 from beyondreach.outbox.models import Message
@@ -70,7 +70,7 @@ def test_nothing_is_sent_when_nothing_still_matches(personas: Personas) -> None:
     subscribe(personas.case_worker, host_countries=["TR"])
     saved = incident(personas.case_worker, tactics=NOT_URGENT)
     alerts_match(incident_id=saved.pk)
-    Incident.objects.filter(pk=saved.pk).update(host_country="DE")
+    IncidentHost.objects.filter(incident_id=saved.pk).update(country="DE")
     assert digests_send() == 0 and not Message.objects.exists()
     assert not DigestItem.objects.exists()
 

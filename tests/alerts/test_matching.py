@@ -45,14 +45,14 @@ def test_a_focal_point_gets_an_urgent_incident_in_its_country_by_mail_and_webhoo
     assert isinstance(hook, Webhook) and hook.url == "https://alerts.interior.example/tnr"
     assert hook.secret == secret and hook.event == "incident.urgent"
     facts = hook.payload["incident"]
-    assert facts["host_country"] == "TR" and facts["origin_states"] == ["CN"]
+    assert facts["host_countries"] == ["TR"] and facts["origin_states"] == ["CN"]
     assert facts["tactics"] == ["extradition_request"]
     assert facts["urgent"] is True and facts["urgency_reasons"] == ["tactic:extradition_request"]
 
 
 def test_an_incident_in_another_country_alerts_nobody(personas: Personas) -> None:
     focal_point(personas.admin, host_countries=["TR"], urgent_only=True)
-    result = alerts_match(incident_id=incident(personas.case_worker, host_country="DE").pk)
+    result = alerts_match(incident_id=incident(personas.case_worker, host_countries=["DE"]).pk)
     assert result.urgent == result.digest == [] and not Message.objects.exists()
     assert not AuditEvent.objects.filter(action="alert.match").exists()
 

@@ -34,7 +34,7 @@ def incident_body(**overrides: Any) -> dict[str, Any]:
         "title": "Red Notice against a Uyghur poet in Istanbul",
         "narrative": "Detained at the airport on an INTERPOL Red Notice.",
         "start_date": "2024-03-01",
-        "host_country": "TR",
+        "host_countries": ["TR"],
         "origin_states": ["CN"],
         "tactics": ["host_detention", "interpol_abuse", "family_coercion"],
         "targets": [

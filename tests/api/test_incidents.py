@@ -74,7 +74,7 @@ def test_it_lists_incidents_newest_first_with_every_filter(
         actor=personas.case_worker,
         data=incident_data(
             start_date=date(2020, 5, 1),
-            host_country="DE",
+            host_countries=["DE"],
             origin_states=["RU"],
             tactics=["phishing"],
             tlp="red",
@@ -208,13 +208,13 @@ def test_it_lists_incidents_in_a_fixed_number_of_queries(
     for _ in range(6):
         incident_create(actor=personas.case_worker, data=incident_data())
     client = client_for(personas.case_worker)
-    # Token and user (1), page (1), origins (1), tactics (1), the organisation's key (1),
-    # and the audit event of a list showing titles (5: the chain's lock, head and insert).
-    with django_assert_max_num_queries(10):
+    # Token and user (1), page (1), origins, hosts and tactics (3), the organisation's key
+    # (1), and the audit event of a list showing titles (5: the chain's lock, head and insert).
+    with django_assert_max_num_queries(11):
         response = client.get(f"{API}/incidents")
     assert len(response.json()["items"]) == 6
     # A name search adds the blind-index lookup.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert len(client.get(f"{API}/incidents", {"q": "Gulnara"}).json()["items"]) == 6
 
 
@@ -225,6 +225,21 @@ def test_it_shows_an_incident_in_a_fixed_number_of_queries(
 ) -> None:
     incident = incident_create(actor=personas.case_worker, data=incident_data())
     client = client_for(personas.case_worker)
-    # Token (1), incident and its eight kinds of parts (9), key (1), audit event (~4).
-    with django_assert_max_num_queries(16):
+    # Token (1), incident and its nine kinds of parts (10), key (1), audit event (~4).
+    with django_assert_max_num_queries(17):
         assert client.get(f"{API}/incidents/{incident.uuid}").status_code == 200
+
+
+def test_it_records_and_filters_incidents_without_a_host_country(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    client = client_for(personas.case_worker)
+    plane = _post(client, incident_body(host_countries=[], host_reason="in_transit")).json()
+    assert (plane["host_countries"], plane["host_reason"]) == ([], "in_transit")
+    _post(client, incident_body(host_countries=["TR", "GB"]))
+    for host, found in (("none", 1), ("in_transit", 1), ("online_only", 0), ("gb", 1)):
+        items = client.get(f"{API}/incidents", {"host": host}).json()["items"]
+        assert len(items) == found, host
+    assert items[0]["host_countries"] == ["GB", "TR"]
+    refused = client.get(f"{API}/incidents", {"host": "nowhere"})
+    assert refused.status_code == 422 and "host" in str(refused.json()["errors"])

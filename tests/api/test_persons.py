@@ -127,7 +127,7 @@ def test_it_reads_persons_in_a_fixed_number_of_queries(
     # Token (1), persons (1), names (1), the organisation's key (1), audit event (5).
     with django_assert_max_num_queries(9):
         assert len(client.get(f"{API}/persons").json()["items"]) == 10
-    # Token, person, names, key, audit event (~5), incidents (1).
-    with django_assert_max_num_queries(10):
+    # Token, person, names, key, audit event (~5), incidents and their host countries (2).
+    with django_assert_max_num_queries(11):
         detail: Any = client.get(f"{API}/persons/{father.uuid}")
     assert detail.status_code == 200

@@ -29,8 +29,12 @@ TARGET = incident_body()["targets"][0]
         ({"start_date": "10000-01-01"}, {"start_date"}),
         ({"start_date": 10**30}, {"start_date"}),
         ({"end_date": "2020-01-01"}, {"end_date"}),
-        ({"host_country": "XX"}, {"host_country"}),
-        ({"host_country": "ßa"}, {"host_country"}),
+        ({"host_countries": ["XX"]}, {"host_countries.0"}),
+        ({"host_countries": ["ßa"]}, {"host_countries.0"}),
+        ({"host_countries": []}, {"host_countries"}),
+        ({"host_countries": ["TR"], "host_reason": "unknown"}, {"host_reason"}),
+        ({"host_countries": [], "host_reason": "at_sea"}, {"host_reason"}),
+        ({"host_countries": ["CN"]}, {"host_origin_confirmed"}),
         ({"origin_states": []}, {"origin_states"}),
         ({"origin_states": ["CN", "Q"]}, {"origin_states.1"}),
         ({"tactics": ["interpol_abuse", "teleportation"]}, {"tactics.1"}),
@@ -146,12 +150,13 @@ def test_it_answers_404_for_a_target_of_another_organisation(
 def test_it_accepts_country_codes_in_any_case_once_each(
     personas: Personas, client_for: ClientFor
 ) -> None:
-    body = incident_body(host_country="tr", origin_states=["cn", "CN", "Cn"])
+    body = incident_body(host_countries=["tr", "de"], origin_states=["cn", "CN", "Cn"])
     response = client_for(personas.case_worker).post(
         f"{API}/incidents", body, content_type="application/json"
     )
     assert response.status_code == 201
-    assert (response.json()["host_country"], response.json()["origin_states"]) == ("TR", ["CN"])
+    found = response.json()
+    assert (found["host_countries"], found["origin_states"]) == (["DE", "TR"], ["CN"])
 
 
 def test_it_keeps_names_in_any_script_and_unicode_intact(

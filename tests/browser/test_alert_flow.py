@@ -73,7 +73,7 @@ def _record_urgent_incident(page: Page, title: str, host: str) -> None:
     page.get_by_label("Narrative").fill("Her lawyer says the court sits on Thursday.")
     page.get_by_label("Start date").fill("2025-05-20")
     page.get_by_role("listbox", name="Origin states").select_option(["CN"])
-    page.get_by_role("combobox", name="Host country").select_option(host)
+    page.get_by_role("listbox", name="Host countries").select_option([host])
     page.get_by_label("Extradition request").check()
     page.get_by_role("group", name="Target 1").get_by_label("Name or alias").fill("Dilnur Abdulla")
     page.get_by_role("group", name="Target 1").get_by_label("Role").select_option("primary")
@@ -115,12 +115,12 @@ def test_a_focal_point_gets_an_urgent_incident_in_its_country_and_nothing_else(
     assert mail["To"] == FOCAL_POINT_MAIL
     assert mail["Subject"] == "[Beyond Reach] Urgent: incident in TR (extradition request)"
     body = mail.get_content().replace("\r\n", "\n")
-    assert incident_url in body and re.search(r"^Host country: .+ \(TR\)$", body, re.M)
+    assert incident_url in body and re.search(r"^Host countries: .+ \(TR\)$", body, re.M)
     assert "Tactics: Extradition request" in body
     (got,) = hook.requests
     assert got.signed_by(secret)  # the receiver verifies the HMAC with the secret shown once
     facts = got.json()["incident"]
-    assert facts["host_country"] == "TR" and facts["tactics"] == ["extradition_request"]
+    assert facts["host_countries"] == ["TR"] and facts["tactics"] == ["extradition_request"]
     assert facts["urgent"] is True and facts["link"] == incident_url
     for text in (body, got.body.decode()):
         for identifying in ("Uyghur journalist", "Dilnur", "Thursday"):

@@ -18,7 +18,7 @@ def test_a_case_worker_marks_an_incident_borderline_with_a_reason_and_filters_by
     page.get_by_label("Title").fill("Embassy letter to a student's university")
     page.get_by_label("Start date").fill("2025-02-01")
     page.get_by_role("listbox", name="Origin states").select_option(["EG"])
-    page.get_by_role("combobox", name="Host country").select_option("DE")
+    page.get_by_role("listbox", name="Host countries").select_option(["DE"])
     page.get_by_label("Pressure on employers, landlords, platforms or businesses").check()
     page.get_by_label("Transnational repression?").select_option("borderline")
     page.get_by_role("button", name="Save incident").click()

@@ -21,7 +21,7 @@ def incident_data(**overrides: object) -> IncidentData:
             "Detained at the airport on an INTERPOL Red Notice; her father questioned in Urumqi."
         ),
         start_date=date(2024, 3, 1),
-        host_country="TR",
+        host_countries=["TR"],
         origin_states=["CN"],
         tactics=["host_detention", "interpol_abuse", "family_coercion"],
         targets=[

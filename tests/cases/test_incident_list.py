@@ -79,7 +79,7 @@ def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
             and (not f.origin or f.origin.upper() in origins)
             and (not f.tactic or f.tactic in tactics)
             and (not f.target_group or f.target_group in groups)
-            and (not f.host or i.host_country == f.host.upper())
+            and (not f.host or f.host.upper() in {h.country for h in i.hosts.all()})
             # The incident's span overlaps the range: a day long without an end date,
             # unbounded when ongoing.
             and (not f.date_from or i.ongoing or (i.end_date or i.start_date) >= f.date_from)
@@ -87,7 +87,7 @@ def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
             and (not f.status or i.status == f.status)
         )
 
-    every = m.Incident.objects.prefetch_related("origins", "tactics", "targets")
+    every = m.Incident.objects.prefetch_related("origins", "hosts", "tactics", "targets")
     found = [i for i in every if matches(i)]
     return sorted(found, key=lambda i: (i.start_date, i.pk), reverse=True)
 

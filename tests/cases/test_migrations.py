@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from beyondreach.cases import models as m
 from beyondreach.cases.models import Incident
 from beyondreach.cases.services import incident_create
 
@@ -49,3 +50,29 @@ def test_0006_fills_the_start_date_of_existing_origins_and_tactics(personas: Per
     for incident, day in ((first, date(2024, 3, 1)), (second, date(2020, 1, 31))):
         rows = [*incident.origins.all(), *incident.tactics.all()]
         assert len(rows) == 4 and {row.start_date for row in rows} == {day}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0009_makes_the_one_host_country_a_host_row_and_back(personas: Personas) -> None:
+    kept = incident_create(actor=personas.case_worker, data=incident_data())
+    executor = MigrationExecutor(connection)
+    executor.migrate([("cases", "0008_incident_ongoing_season")])
+    old = executor.loader.project_state(("cases", "0008_incident_ongoing_season")).apps
+    old.get_model("cases", "Incident").objects.filter(pk=kept.pk).update(host_country="DE")
+    _migrate_to()
+    assert [h.country for h in m.IncidentHost.objects.filter(incident=kept)] == ["DE"]
+    kept.refresh_from_db()
+    assert (kept.host_reason, kept.host_origin_confirmed) == ("", False)
+    m.IncidentHost.objects.create(
+        organisation_id=kept.organisation_id,
+        incident=kept,
+        country="AT",
+        start_date=kept.start_date,
+    )
+    _migrate_to(("cases", "0008_incident_ongoing_season"))
+    back = MigrationExecutor(connection).loader.project_state(
+        ("cases", "0008_incident_ongoing_season")
+    )
+    # Going back keeps one host country: the first of them.
+    assert back.apps.get_model("cases", "Incident").objects.get(pk=kept.pk).host_country == "AT"
+    _migrate_to()

@@ -12,8 +12,8 @@ from django.db.models import Prefetch
 from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_snapshot
 from beyondreach.cases.inputs import incident_validate, person_validate
+from beyondreach.cases.rows import verification_derive
 from beyondreach.cases.selectors import person_ids_matching
-from beyondreach.cases.services import verification_derive
 from beyondreach.core.audit import audit_verify
 from beyondreach.core.models import AuditEvent, Organisation, User
 from beyondreach.demo.generate import DEMO_ORG, DEMO_PASSWORD, PARTNER_ORG, THIRD_ORG, demo_load

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -19,6 +19,7 @@ from beyondreach.cli import main
 from beyondreach.core.audit import audit_verify
 from beyondreach.core.errors import ApplicationError
 from beyondreach.core.models import User
+from beyondreach.demo.flow_incidents import flow_incidents
 from beyondreach.demo.flows import demo_flows
 from beyondreach.demo.generate import DEMO_PASSWORD, DEMO_USERS, demo_load
 from beyondreach.demo.totp import demo_code
@@ -64,7 +65,7 @@ def test_the_demo_prints_every_login_and_the_bodys_secure_link(demo_output: str)
         for username, _role in users:
             assert username in demo_output
             assert user(username).check_password(DEMO_PASSWORD)
-    assert "Flows to try: 7 more incidents" in demo_output
+    assert "Flows to try: 10 more incidents" in demo_output
     link = re.search(r"http://\S+/referral/(\S+)/", demo_output)
     assert link is not None
     page = Client().get(f"/referral/{link.group(1)}/")
@@ -84,6 +85,18 @@ def test_the_partner_admin_sees_a_proposal_waiting_and_can_accept_it(demo_output
     assert answer.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "active"
+
+
+def test_the_list_finds_incidents_with_no_host_and_one_with_three(demo_output: str) -> None:
+    worker = client("demo_caseworker")
+    none = worker.get("/incidents/", {"host": "none"}).content.decode()
+    assert "Passenger plane forced to land to arrest a blogger" in none
+    assert "Relatives of an unnamed exile threatened at home" in none
+    assert "None: In transit (airspace, at sea, a border)" in none
+    for host in ("GB", "CA"):
+        page = worker.get("/incidents/", {"host": host}).content.decode()
+        assert "Exiled dissidents in three countries designated as terrorists" in page
+        assert "CA, GB, TR" in page
 
 
 def test_incidents_are_shared_both_ways_at_every_level(demo_output: str) -> None:
@@ -149,7 +162,7 @@ def test_the_flows_are_made_once_and_also_after_a_bulk_load(db: None) -> None:
     assert demo_flows() is not None
     assert demo_flows() is None
     assert Referral.objects.count() == 3 and Agreement.objects.count() == 2
-    assert m.Incident.objects.count() == 37
+    assert m.Incident.objects.count() == 30 + len(flow_incidents(date.today()))
     assert audit_verify() == []
 
 

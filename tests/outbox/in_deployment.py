@@ -78,7 +78,7 @@ def incident() -> dict[str, str]:
         data=IncidentData(
             title="Extradition hearing in Istanbul",
             start_date=dt.date(2025, 5, 20),
-            host_country="TR",
+            host_countries=["TR"],
             origin_states=["CN"],
             tactics=["extradition_request"],
         ),

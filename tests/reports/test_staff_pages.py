@@ -112,7 +112,7 @@ def test_a_case_worker_reads_replies_marks_and_turns_a_report_into_an_incident(
         "start_date": dt.date.today().isoformat(),
         "start_precision": "approximate",
         "origin_states": ["UZ"],
-        "host_country": "DE",
+        "host_countries": ["DE"],
         "tactics": ["family_coercion"],
         "tlp": "amber",
         "status": "new",

@@ -173,7 +173,7 @@ def test_a_pseudonymised_share_keeps_the_coded_facts_and_withholds_every_name(
     for secret in ("Gulnara", "Tokhti", "Гульнара", "A-1234", "news.example.org", "Example News"):
         assert secret not in text
     assert view["tactics"] == ["family_coercion", "host_detention", "interpol_abuse"]
-    assert (view["origin_states"], view["host_country"]) == (["CN"], "TR")
+    assert (view["origin_states"], view["host_countries"]) == (["CN"], ["TR"])
     assert view["targets"][0]["pseudonym"].startswith("P-")
     assert view["targets"][0]["target_group"] == "ethnic_or_religious_group"
     # The owner's internal ids and staff stay at home.

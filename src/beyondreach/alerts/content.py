@@ -42,7 +42,8 @@ def coded_facts(incident: cm.Incident, urgency: Urgency) -> dict[str, Any]:
         "id": str(incident.uuid),
         "link": incident_link(incident),
         "origin_states": sorted(o.country for o in incident.origins.all()),
-        "host_country": incident.host_country,
+        "host_countries": sorted(h.country for h in incident.hosts.all()),
+        "host_reason": incident.host_reason,
         "tactics": sorted(t.tactic for t in incident.tactics.all()),
         "start_date": incident.start_date.isoformat(),
         "start_precision": incident.start_precision,
@@ -98,8 +99,14 @@ def _tactics(codes: Sequence[str]) -> str:
     return "; ".join(tactics.label(c) for c in codes) or "—"
 
 
+def _hosts(facts: dict[str, Any]) -> str:
+    if facts["host_countries"]:
+        return ", ".join(_country(c) for c in facts["host_countries"])
+    return f"none ({dict(cm.HostReason.choices).get(facts['host_reason'], 'reason not given')})"
+
+
 def subject_line(facts: dict[str, Any], labels: list[str]) -> str:
-    where = facts["host_country"] or "unknown country"
+    where = ", ".join(facts["host_countries"]) or "no host country"
     if facts["urgent"]:
         return f"[Beyond Reach] Urgent: incident in {where} ({', '.join(labels)})"
     return f"[Beyond Reach] Incident in {where}"
@@ -113,7 +120,7 @@ def facts_text(facts: dict[str, Any], labels: list[str]) -> str:
         lines.append(f"Title: {facts['title']}")
     lines += [
         f"Origin state(s): {', '.join(_country(c) for c in facts['origin_states']) or '—'}",
-        f"Host country: {_country(facts['host_country'])}",
+        f"Host countries: {_hosts(facts)}",
         f"Tactics: {_tactics(facts['tactics'])}",
         f"Started: {facts['start_date']} ({facts['start_precision']})",
         f"Verification: {facts['verification']}",

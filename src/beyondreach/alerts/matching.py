@@ -43,6 +43,7 @@ def incident_for_alerts(incident_id: int) -> cm.Incident | None:
         cm.Incident.objects.select_related("organisation", "assignee")
         .prefetch_related(
             "origins",
+            "hosts",
             "tactics",
             "mechanisms",
             "actors",
@@ -70,7 +71,7 @@ def urgency_of(incident: cm.Incident, today: dt.date) -> Urgency:
 def rule_matches(subscription: Subscription, incident: cm.Incident) -> bool:
     wanted: list[tuple[list[str], set[str]]] = [
         (subscription.origin_states, {o.country for o in incident.origins.all()}),
-        (subscription.host_countries, {incident.host_country}),
+        (subscription.host_countries, {h.country for h in incident.hosts.all()}),
         (subscription.tactics, {t.tactic for t in incident.tactics.all()}),
         (subscription.target_groups, {t.target_group for t in incident.targets.all()}),
     ]

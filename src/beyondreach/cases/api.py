@@ -36,6 +36,8 @@ from beyondreach.cases.inputs import (
     TargetData,
 )
 from beyondreach.cases.selectors import (
+    STARTED,
+    TACTIC_CATEGORIES,
     IncidentCodes,
     IncidentFilters,
     ListPage,
@@ -58,7 +60,9 @@ from beyondreach.core.decorators import api_user
 from beyondreach.core.models import User
 from beyondreach.vocab.loader import vocabulary
 
-INCIDENT_SCHEMA_VERSION = "1.1"  # 1.1: states minItems, minLength and YYYY-MM-DD dates
+# 1.1: states minItems, minLength and YYYY-MM-DD dates. 1.2: host_countries (several, or
+# none with host_reason) replace host_country.
+INCIDENT_SCHEMA_VERSION = "1.2"
 router = Router()
 
 
@@ -100,6 +104,13 @@ Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$"), AfterValid
 OptionalCountry = Annotated[
     str, StringConstraints(pattern=r"^([A-Za-z]{2})?$"), AfterValidator(str.upper)
 ]
+
+
+HOST_FILTER = "^([A-Za-z]{2}|none|" + "|".join(m.HostReason.values) + ")?$"
+
+
+def _host_filter_code(value: str) -> str:
+    return value.upper() if len(value) == 2 else value
 
 
 class In(Schema):
@@ -186,8 +197,20 @@ class IncidentIn(In):
 
     title: Line = Field(json_schema_extra=NOT_BLANK)
     start_date: IsoDate
-    host_country: Country
     origin_states: list[Country] = Field(max_length=10, json_schema_extra=AT_LEAST_ONE)
+    host_countries: list[Country] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Where the targets live or the act took effect; none with a host_reason.",
+    )
+    host_reason: m.HostReason | None = Field(
+        None, description="Why there is no host country; only with no host_countries."
+    )
+    host_origin_confirmed: bool = Field(
+        False,
+        description="Required true when a host country is also an origin state: such an "
+        "incident otherwise reads as domestic repression.",
+    )
     tactics: list[Code] = Field(
         max_length=40, description="Codes of vocabulary tactics.", json_schema_extra=AT_LEAST_ONE
     )
@@ -231,6 +254,7 @@ def _incident_data(p: IncidentIn) -> IncidentData:
     plain = p.model_dump(exclude={"targets", "actors", "mechanisms", "sources", "responses"})
     plain["end_precision"] = p.end_precision or ""
     plain["verification_override"] = p.verification_override or ""
+    plain["host_reason"] = p.host_reason or ""
     targets = [
         TargetData(
             **t.model_dump(exclude={"person"}), person=_person_data(t.person) if t.person else None
@@ -248,7 +272,7 @@ def _incident_data(p: IncidentIn) -> IncidentData:
 
 
 def incident_json_schema() -> dict[str, Any]:
-    """The versioned JSON Schema of the incident input (docs/schema/incident-1.1.schema.json)."""
+    """The versioned JSON Schema of the incident input (docs/schema/incident-1.2.schema.json)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:beyondreach:schema:incident:{INCIDENT_SCHEMA_VERSION}",
@@ -268,7 +292,13 @@ def _in_vocabulary(name: str) -> AfterValidator:
 
 class IncidentFiltersIn(Schema):
     origin: OptionalCountry = ""
-    host: OptionalCountry = ""
+    host: Annotated[
+        str, StringConstraints(pattern=HOST_FILTER), AfterValidator(_host_filter_code)
+    ] = Field(
+        "",
+        description='A host country; "none": no host country, whatever the reason; or one '
+        "of the reasons (unknown, in_transit, online_only, origin_only).",
+    )
     tactic: Annotated[Code, _in_vocabulary("tactics")] = ""
     target_group: Annotated[Code, _in_vocabulary("target_groups")] = ""
     date_from: IsoDate | None = None
@@ -276,12 +306,24 @@ class IncidentFiltersIn(Schema):
     status: m.CaseStatus | None = None
     verification: m.Verification | None = None
     tlp: m.Tlp | None = None
-    scope: m.Scope | None = None
-    definition: Literal["freedom_house"] | None = Field(
-        None, description="freedom_house: only incidents with a direct, physical tactic."
+    scope: m.Scope | Literal["counted"] | None = Field(
+        None, description="counted: in scope or borderline (what statistics count by default)."
+    )
+    definition: Literal["freedom_house", "other"] | None = Field(
+        None,
+        description="freedom_house: only incidents with a direct, physical tactic; "
+        "other: only those without one.",
     )
     q: Annotated[str, StringConstraints(max_length=200), NoNul] = Field(
         "", description="A target's name, in any script (case workers only)."
+    )
+    tactic_category: Literal[tuple(TACTIC_CATEGORIES)] | None = Field(  # type: ignore[valid-type]
+        None, description="A category of vocabulary tactics."
+    )
+    actor_type: Annotated[Code, _in_vocabulary("actor_types")] = ""
+    mechanism_kind: m.MechanismKind | None = None
+    started: Annotated[str, StringConstraints(pattern=STARTED)] = Field(
+        "", description="Started in a year (2024) or a month (2024-03)."
     )
 
 
@@ -350,7 +392,9 @@ class IncidentOut(Schema):
     end_precision: str
     ongoing: bool
     origin_states: list[str]
-    host_country: str
+    host_countries: list[str]
+    host_reason: str
+    host_origin_confirmed: bool
     place: str
     coordinates: str
     tactics: list[str]
@@ -380,7 +424,8 @@ class IncidentSummaryOut(Schema):
     title: str
     start_date: date
     start_precision: str
-    host_country: str
+    host_countries: list[str]
+    host_reason: str
     origin_states: list[str]
     tactics: list[str]
     status: str
@@ -437,7 +482,8 @@ class PersonIncidentOut(Schema):
     id: UUID
     title: str
     start_date: date
-    host_country: str
+    host_countries: list[str]
+    host_reason: str
     role: str
     relation: str
     target_group: str
@@ -504,7 +550,8 @@ def _incident_row(i: m.Incident, viewer: User, codes: IncidentCodes) -> dict[str
         "title": _title(i, viewer),
         "start_date": i.start_date,
         "start_precision": i.start_precision,
-        "host_country": i.host_country,
+        "host_countries": codes.hosts,
+        "host_reason": i.host_reason,
         "origin_states": codes.origins,
         "tactics": codes.tactics,
         "status": i.status,
@@ -599,7 +646,8 @@ def person_detail(request: HttpRequest, person_id: UUID) -> dict[str, Any]:
             "id": t.incident.uuid,
             "title": _title(t.incident, user),
             "start_date": t.incident.start_date,
-            "host_country": t.incident.host_country,
+            "host_countries": sorted(h.country for h in t.incident.hosts.all()),
+            "host_reason": t.incident.host_reason,
             "role": t.role,
             "relation": t.relation,
             "target_group": t.target_group,

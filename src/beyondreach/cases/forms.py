@@ -29,6 +29,7 @@ from beyondreach.cases.inputs import (
     ResponseData,
     SourceData,
     TargetData,
+    host_problems,
     scope_reason_missing,
 )
 from beyondreach.core.forms import ReadableTextMixin
@@ -126,8 +127,24 @@ class IncidentForm(Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="The state(s) behind the incident. Hold Ctrl or Shift to choose several.",
     )
-    host_country = forms.ChoiceField(
-        choices=COUNTRY_CHOICES, help_text="Where the target lives or the act took effect."
+    host_countries = forms.MultipleChoiceField(
+        choices=COUNTRIES,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Host countries",
+        help_text="Where the targets live or the act took effect. Hold Ctrl or Shift to "
+        "choose several.",
+    )
+    host_reason = forms.ChoiceField(
+        choices=[("", "—"), *m.HostReason.choices],
+        required=False,
+        label="No host country, because",
+        help_text="Only when no host country applies or it is not known.",
+    )
+    host_origin_confirmed = forms.BooleanField(
+        required=False,
+        label="A host country is also an origin state, and that is right",
+        help_text="For example a target who lives in the origin state and abroad.",
     )
     place = forms.CharField(max_length=200, required=False, label="City or region")
     coordinates = forms.RegexField(
@@ -184,6 +201,14 @@ class IncidentForm(Form):
         scope = data.get("scope") or m.Scope.IN_SCOPE
         if scope_reason_missing(scope, data.get("scope_reason") or ""):
             self.add_error("scope_reason", SCOPE_REASON_REQUIRED)
+        problems = host_problems(
+            data.get("host_countries") or [],
+            data.get("host_reason") or "",
+            data.get("origin_states") or [],
+            bool(data.get("host_origin_confirmed")),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return data
 
 
@@ -305,7 +330,9 @@ def incident_data_from_forms(
         end_precision=c["end_precision"],
         ongoing=c["ongoing"],
         origin_states=c["origin_states"],
-        host_country=c["host_country"],
+        host_countries=c["host_countries"],
+        host_reason=c["host_reason"],
+        host_origin_confirmed=c["host_origin_confirmed"],
         place=c["place"],
         coordinates=(c["coordinates"] or "").replace(" ", ""),
         tactics=c["tactics"],
@@ -412,7 +439,9 @@ def incident_initial(
         "end_precision": incident.end_precision,
         "ongoing": incident.ongoing,
         "origin_states": [o.country for o in incident.origins.all()],
-        "host_country": incident.host_country,
+        "host_countries": [h.country for h in incident.hosts.all()],
+        "host_reason": incident.host_reason,
+        "host_origin_confirmed": incident.host_origin_confirmed,
         "place": incident.place,
         "coordinates": incident.coordinates,
         "tactics": [t.tactic for t in incident.tactics.all()],

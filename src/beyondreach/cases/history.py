@@ -33,6 +33,8 @@ LABELS = {
     "scope_criteria": "Scope criteria met",
     "scope_reason": "Why it is or is not in scope",
     "contact": "Contact details",
+    "host_reason": "No host country, because",
+    "host_origin_confirmed": "A host country is also an origin state (confirmed)",
 }
 # In every version, but said by the version column or never changed.
 UNSHOWN = frozenset({"id", "pseudonym", "version"})
@@ -203,7 +205,9 @@ RENDER: dict[str, Render] = {
     "start_precision": _choice(m.DatePrecision),
     "end_precision": _choice(m.DatePrecision),
     "origin_states": country,
-    "host_country": country,
+    "host_country": country,  # versions saved before an incident had several
+    "host_countries": country,
+    "host_reason": _choice(m.HostReason),
     "tactics": _vocab("tactics"),
     "targets": _target,
     "actors": _actor,

@@ -100,9 +100,11 @@ class ResponseData:
 class IncidentData:
     title: str
     start_date: date
-    host_country: str
     origin_states: list[str]
     tactics: list[str]
+    host_countries: list[str] = field(default_factory=list)
+    host_reason: str = ""  # why there is no host country: m.HostReason
+    host_origin_confirmed: bool = False
     narrative: str = ""
     start_precision: str = m.DatePrecision.DAY
     end_date: date | None = None
@@ -173,7 +175,6 @@ PLAIN_LIMITS = {
     "language": 8,
     "script": 4,
     "residence_country": 2,
-    "host_country": 2,
     "country": 2,
     "title": 300,
 }
@@ -218,10 +219,10 @@ def incident_validate(data: IncidentData) -> None:
         errors.add("end_date", "The end date is before the start date.")
     if data.ongoing and data.end_date:
         errors.add("end_date", "An ongoing incident has no end date yet: clear one or the other.")
-    errors.country(data.host_country, "host_country")
     errors.check(bool(data.origin_states), "origin_states", "At least one origin state.")
     for i, code in enumerate(data.origin_states):
         errors.country(code, f"origin_states.{i}")
+    _check_hosts(data, errors)
     tactics = vocabulary("tactics")
     errors.check(bool(data.tactics), "tactics", "At least one tactic.")
     for i, code in enumerate(data.tactics):
@@ -235,6 +236,58 @@ def incident_validate(data: IncidentData) -> None:
     _check_children(data, errors)
     if errors.found:
         raise InvalidInputError(errors.found)
+
+
+HOST_OR_REASON = "Give at least one host country, or say why there is none."
+HOST_AND_REASON = "A reason for no host country goes with no host country: clear one or the other."
+HOST_IS_ORIGIN = (
+    "{countries} is also an origin state, which makes the incident look like domestic "
+    "repression. If the pressure fell on relatives at home, choose no host country with the "
+    "reason 'Origin state only'; if the target lives there too, confirm it."
+)
+
+
+def host_origin_overlap(hosts: list[str], origins: list[str]) -> list[str]:
+    """Host countries that are also origin states, which a case worker must confirm."""
+    return sorted({c.upper() for c in hosts} & {c.upper() for c in origins})
+
+
+def _country_name(code: str) -> str:
+    found = pycountry.countries.get(alpha_2=code)
+    return f"{found.name} ({code})" if found else code
+
+
+def host_problems(
+    hosts: list[str], reason: str, origins: list[str], confirmed: bool
+) -> dict[str, str]:
+    """The rules of where an incident took effect, by field; the form says them too, next
+    to the fields, at the same time as its other errors."""
+    found = {}
+    if not hosts and not reason:
+        found["host_countries"] = HOST_OR_REASON
+    elif hosts and reason:
+        found["host_reason"] = HOST_AND_REASON
+    overlap = host_origin_overlap(hosts, origins)
+    if overlap and not confirmed:
+        names = ", ".join(_country_name(code) for code in overlap)
+        found["host_origin_confirmed"] = HOST_IS_ORIGIN.format(countries=names)
+    return found
+
+
+def _check_hosts(data: IncidentData, errors: _Errors) -> None:
+    for i, code in enumerate(data.host_countries):
+        errors.country(code, f"host_countries.{i}")
+    errors.check(
+        len({c.upper() for c in data.host_countries}) == len(data.host_countries),
+        "host_countries",
+        "Each host country at most once.",
+    )
+    errors.choice(data.host_reason, m.HostReason, "host_reason", blank=True)
+    problems = host_problems(
+        data.host_countries, data.host_reason, data.origin_states, data.host_origin_confirmed
+    )
+    for path, message in problems.items():
+        errors.add(path, message)
 
 
 def _check_scope(data: IncidentData, errors: _Errors) -> None:

@@ -55,6 +55,16 @@ class Scope(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", "Out of scope"
 
 
+class HostReason(models.TextChoices):
+    """Why an incident has no host country: where it took effect is not a country of
+    residence, or is not known. Blank when host countries are given."""
+
+    UNKNOWN = "unknown", "Not known"
+    IN_TRANSIT = "in_transit", "In transit (airspace, at sea, a border)"
+    ONLINE_ONLY = "online_only", "Online only"
+    ORIGIN_ONLY = "origin_only", "Origin state only (relatives at home)"
+
+
 class ScopeCriterion(models.TextChoices):
     """The criteria an organisation applies to judge the scope (docs/data-model.md)."""
 
@@ -86,7 +96,11 @@ class Incident(Scoped):
     end_precision = models.CharField(max_length=12, choices=DatePrecision.choices, blank=True)
     # A campaign still going on: no end date, and it overlaps every period from its start.
     ongoing = models.BooleanField(default=False)
-    host_country = models.CharField(max_length=2)
+    # Host countries are rows of IncidentHost; with none, the reason why.
+    host_reason = models.CharField(max_length=12, choices=HostReason.choices, blank=True)
+    # A host country that is also an origin state looks like domestic repression: kept only
+    # when the case worker confirmed it (docs/data-model.md).
+    host_origin_confirmed = models.BooleanField(default=False)
     place_sealed = models.BinaryField(default=b"")
     place = Sealed["Incident"]()  # city or region
     coordinates_sealed = models.BinaryField(default=b"")
@@ -119,9 +133,6 @@ class Incident(Scoped):
         indexes = [
             models.Index(fields=["organisation", "-start_date", "-id"], name="incident_org_date"),
             models.Index(
-                fields=["organisation", "host_country", "-start_date"], name="incident_org_host"
-            ),
-            models.Index(
                 fields=["organisation", "status", "-start_date"], name="incident_org_status"
             ),
             models.Index(
@@ -150,6 +161,24 @@ class IncidentOrigin(models.Model):
             models.Index(
                 fields=["organisation", "country", "-start_date", "-incident"],
                 name="origin_org_country_date",
+            )
+        ]
+
+
+class IncidentHost(models.Model):
+    """One host country of an incident: where the target lives or the act took effect."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="hosts")
+    country = models.CharField(max_length=2)
+    start_date = models.DateField()  # the incident's, as IncidentOrigin.start_date
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "country"], name="host_once")]
+        indexes = [
+            models.Index(
+                fields=["organisation", "country", "-start_date", "-incident"],
+                name="host_org_country_date",
             )
         ]
 

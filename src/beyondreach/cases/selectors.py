@@ -20,6 +20,7 @@ from beyondreach.cases.services import records_listed
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
+from beyondreach.vocab.loader import vocabulary
 
 Row = TypeVar("Row", bound=Model)
 
@@ -33,6 +34,7 @@ def _org_id(user: User) -> int:
 def incident_detail_queryset() -> QuerySet[m.Incident]:
     return m.Incident.objects.select_related("assignee", "organisation").prefetch_related(
         "origins",
+        "hosts",
         "tactics",
         "actors",
         "mechanisms",
@@ -67,10 +69,13 @@ def access_person(user: User, person_id: str | uuid.UUID) -> m.Person:
     return person
 
 
+NO_HOST = "none"  # the host filter's value for "no host country, whatever the reason"
+
+
 @dataclass
 class IncidentFilters:
     origin: str = ""
-    host: str = ""
+    host: str = ""  # a country code; NO_HOST; or a reason for no host (m.HostReason)
     tactic: str = ""
     target_group: str = ""
     date_from: date | None = None
@@ -78,9 +83,18 @@ class IncidentFilters:
     status: str = ""
     verification: str = ""
     tlp: str = ""
-    scope: str = ""
-    definition: str = ""  # "freedom_house": a direct, physical tactic (cases.export)
+    scope: str = ""  # a Scope, or COUNTED: every incident but those out of scope
+    definition: str = ""  # "freedom_house": a direct, physical tactic (cases.export); "other"
     q: str = ""  # a target's name, in any script
+    # Filters the statistics drill down with (statistics/dimensions.py).
+    tactic_category: str = ""  # a category of vocabulary "tactics"
+    actor_type: str = ""
+    mechanism_kind: str = ""
+    started: str = ""  # "2024" or "2024-03": the start date in that year or month
+
+
+# The scope filter's value for what analyses count by default (issue 9): in scope and borderline.
+COUNTED = "counted"
 
 
 def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m.Incident]:
@@ -93,13 +107,15 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
     """
     org = _org_id(user)
     qs = m.Incident.objects.filter(organisation_id=org)
+    host_country = filters.host.upper() if len(filters.host) == 2 else ""
     lookups = (
         ("origins", filters.origin.upper(), m.IncidentOrigin, "country"),
         ("tactics", filters.tactic, m.IncidentTactic, "tactic"),
+        ("hosts", host_country, m.IncidentHost, "country"),
         ("targets", filters.target_group, m.IncidentTarget, "target_group"),
     )
     # Targets are not ordered by date and an incident can have several of one group.
-    driver = next((lookup for lookup in lookups[:2] if lookup[1]), None)
+    driver = next((lookup for lookup in lookups[:3] if lookup[1]), None)
     if driver is None:
         qs = qs.filter(**_starts_by("start_date", filters))
         order = ("-start_date", "-id")
@@ -123,16 +139,23 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
             )
     if filters.date_from:
         qs = qs.filter(_lasts_until(filters.date_from))
-    if filters.host:
-        qs = qs.filter(host_country=filters.host.upper())
+    if filters.host == NO_HOST:
+        qs = qs.exclude(host_reason="")
+    elif filters.host and not host_country:
+        qs = qs.filter(host_reason=filters.host)
+    if filters.scope == COUNTED:
+        qs = qs.exclude(scope=m.Scope.OUT_OF_SCOPE)
     for column in ("status", "verification", "tlp", "scope"):
-        if getattr(filters, column):
+        if getattr(filters, column) and getattr(filters, column) != COUNTED:
             qs = qs.filter(**{column: getattr(filters, column)})
-    if filters.definition == "freedom_house":
+    if filters.definition in ("freedom_house", "other"):
         physical = m.IncidentTactic.objects.filter(
             incident=OuterRef("pk"), tactic__in=sorted(physical_tactics())
         )
-        qs = qs.filter(Exists(physical))
+        qs = qs.filter(
+            Exists(physical) if filters.definition == "freedom_house" else ~Exists(physical)
+        )
+    qs = _filter_parts(qs, filters)
     if filters.q.strip():
         person_ids = person_ids_matching(user, filters.q)
         qs = qs.filter(
@@ -145,13 +168,59 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
     return qs.order_by(*order).only(*LIST_FIELDS)
 
 
+def _filter_parts(qs: QuerySet[m.Incident], filters: IncidentFilters) -> QuerySet[m.Incident]:
+    """The filters a statistics cell adds when it drills down to the list."""
+    parts: list[tuple[str, type[Model], dict[str, Any]]] = [
+        ("tactic_category", m.IncidentTactic, {"tactic__in": tactics_in(filters.tactic_category)}),
+        ("actor_type", m.IncidentActor, {"actor_type": filters.actor_type}),
+        ("mechanism_kind", m.LegalMechanism, {"kind": filters.mechanism_kind}),
+    ]
+    for name, model, condition in parts:
+        if getattr(filters, name):
+            qs = qs.filter(
+                Exists(model._default_manager.filter(incident=OuterRef("pk"), **condition))
+            )
+    if filters.started:
+        first, after = started_span(filters.started)
+        qs = qs.filter(start_date__gte=first, start_date__lt=after)
+    return qs
+
+
+# The five families of tactics of the domain brief (docs/vocabularies.md), in its order.
+TACTIC_CATEGORIES = {
+    "physical": "Direct, physical",
+    "legal": "Legal and administrative",
+    "proxy": "Coercion by proxy",
+    "digital": "Digital",
+    "cooptation": "Co-optation",
+}
+
+
+def tactics_in(category: str) -> list[str]:
+    return sorted(t.code for t in vocabulary("tactics").terms.values() if t.category == category)
+
+
+def started_span(started: str) -> tuple[date, date]:
+    """The days a `started` filter covers, first included and last excluded: 2024 is
+    2024-01-01 to 2025-01-01, 2024-03 is 2024-03-01 to 2024-04-01. Its shape is checked by
+    the forms and the API (STARTED)."""
+    year, _, month = started.partition("-")
+    if not month:
+        return date(int(year), 1, 1), date(int(year) + 1, 1, 1)
+    first = date(int(year), int(month), 1)
+    return first, date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+STARTED = r"^(19|20)\d{2}(-(0[1-9]|1[0-2]))?$"  # years 1900-2099: a date can hold them
+
+
 LIST_FIELDS = (
     "uuid",
     "organisation_id",
     "title_sealed",
     "start_date",
     "start_precision",
-    "host_country",
+    "host_reason",
     "status",
     "verification",
     "tlp",
@@ -162,32 +231,34 @@ LIST_FIELDS = (
 
 @dataclass(frozen=True)
 class IncidentCodes:
-    """What a list row shows of an incident's parts: its origin states and tactics."""
+    """What a list row shows of an incident's parts: its origin states, host countries and
+    tactics."""
 
     origins: list[str]
+    hosts: list[str]
     tactics: list[str]
 
 
 def incident_list_codes(incidents: list[m.Incident]) -> dict[int, IncidentCodes]:
-    """The origin states and tactics of a page of incidents, by incident id, sorted.
+    """The origin states, host countries and tactics of a page of incidents, by incident
+    id, sorted.
 
-    Two queries of plain values instead of prefetch_related: building some 150 child model
+    Queries of plain values instead of prefetch_related: building some 150 child model
     objects took about 40% of an API list request (bench/README.md).
     """
     ids = [incident.pk for incident in incidents]
-    found: dict[int, IncidentCodes] = {pk: IncidentCodes([], []) for pk in ids}
-    for pk, country in (
-        m.IncidentOrigin.objects.filter(incident_id__in=ids)
-        .order_by("country")
-        .values_list("incident_id", "country")
+    found: dict[int, IncidentCodes] = {pk: IncidentCodes([], [], []) for pk in ids}
+    for model, column, part in (
+        (m.IncidentOrigin, "country", "origins"),
+        (m.IncidentHost, "country", "hosts"),
+        (m.IncidentTactic, "tactic", "tactics"),
     ):
-        found[pk].origins.append(country)
-    for pk, tactic in (
-        m.IncidentTactic.objects.filter(incident_id__in=ids)
-        .order_by("tactic")
-        .values_list("incident_id", "tactic")
-    ):
-        found[pk].tactics.append(tactic)
+        for pk, code in (
+            model.objects.filter(incident_id__in=ids)
+            .order_by(column)
+            .values_list("incident_id", column)
+        ):
+            getattr(found[pk], part).append(code)
     return found
 
 
@@ -284,6 +355,7 @@ def person_incidents(person: m.Person) -> list[m.IncidentTarget]:
     return list(
         m.IncidentTarget.objects.filter(person=person)
         .select_related("incident")
+        .prefetch_related("incident__hosts")
         .order_by("-incident__start_date")
     )
 

@@ -4,21 +4,16 @@ the record's history and appends the audit event, so a crash leaves no half-reco
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_snapshot, person_snapshot
-from beyondreach.cases.inputs import (
-    IncidentData,
-    PersonData,
-    SourceData,
-    incident_validate,
-    person_validate,
-)
+from beyondreach.cases.inputs import IncidentData, PersonData, incident_validate, person_validate
 from beyondreach.cases.names import name_digests
+from beyondreach.cases.rows import incident_part_rows, incident_set_columns
 from beyondreach.cases.signals import send_incident_saved
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError
@@ -32,15 +27,6 @@ def _writer_org(actor: User) -> Organisation:
     return actor.organisation
 
 
-def verification_derive(sources: Iterable[SourceData | m.Source]) -> str:
-    """The UN rule: corroborated when two independent, reliable sources confirm it."""
-    sources = list(sources)
-    confirming = [s for s in sources if s.independent and s.reliability in m.RELIABLE_ENOUGH]
-    if len(confirming) >= 2:
-        return m.Verification.CORROBORATED
-    return m.Verification.REPORTED if sources else m.Verification.UNVERIFIED
-
-
 def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
     """Record a new incident with all its parts."""
     org = _writer_org(actor)
@@ -50,7 +36,6 @@ def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
             organisation=org,
             created_by=actor,
             start_date=data.start_date,
-            host_country=data.host_country,
         )
         _apply(incident, data, actor)
         _version(incident, actor, "create", "incident", incident_snapshot(incident), None)
@@ -75,6 +60,7 @@ def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) ->
         before = incident_snapshot(incident)
         for related in (
             incident.origins,
+            incident.hosts,
             incident.tactics,
             incident.targets,
             incident.actors,
@@ -100,33 +86,13 @@ def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) ->
 
 
 def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
-    org = incident.organisation
-    incident.start_date, incident.start_precision = data.start_date, data.start_precision
-    incident.end_date, incident.end_precision = data.end_date, data.end_precision
-    incident.ongoing = data.ongoing
-    incident.host_country = data.host_country.upper()
-    incident.tlp, incident.status, incident.due_date = data.tlp, data.status, data.due_date
-    incident.assignee = _assignee(org, data)
-    incident.title, incident.narrative = data.title.strip(), data.narrative
-    incident.place, incident.coordinates = data.place, data.coordinates
-    _set_verification(incident, data)
-    incident.scope, incident.scope_reason = data.scope, data.scope_reason
-    incident.scope_criteria = sorted(data.scope_criteria)
+    incident_set_columns(incident, data)
+    incident.assignee = _assignee(incident.organisation, data)
     incident.save()
-    m.IncidentOrigin.objects.bulk_create(
-        m.IncidentOrigin(
-            organisation=org, incident=incident, country=c, start_date=incident.start_date
-        )
-        for c in dict.fromkeys(c.upper() for c in data.origin_states)
-    )
-    m.IncidentTactic.objects.bulk_create(
-        m.IncidentTactic(
-            organisation=org, incident=incident, tactic=t, start_date=incident.start_date
-        )
-        for t in dict.fromkeys(data.tactics)
-    )
+    for rows in incident_part_rows(incident, data).values():
+        if rows:
+            type(rows[0]).objects.bulk_create(rows)
     _apply_targets(incident, data, actor)
-    _apply_parts(incident, data)
 
 
 def _assignee(org: Organisation, data: IncidentData) -> User | None:
@@ -136,12 +102,6 @@ def _assignee(org: Organisation, data: IncidentData) -> User | None:
     if assignee is None:
         raise NotFoundError("No such user in your organisation.", field="assignee_uuid")
     return assignee
-
-
-def _set_verification(incident: m.Incident, data: IncidentData) -> None:
-    incident.verification_overridden = bool(data.verification_override)
-    incident.verification = data.verification_override or verification_derive(data.sources)
-    incident.verification_reason = data.verification_reason if data.verification_override else ""
 
 
 def _apply_targets(incident: m.Incident, data: IncidentData, actor: User) -> None:
@@ -169,54 +129,6 @@ def _apply_targets(incident: m.Incident, data: IncidentData, actor: User) -> Non
             relation=target.relation,
         )
         row.save()
-
-
-def _apply_parts(incident: m.Incident, data: IncidentData) -> None:
-    org = incident.organisation
-    for a in data.actors:
-        actor_row = m.IncidentActor(
-            organisation=org,
-            incident=incident,
-            role=a.role,
-            actor_type=a.actor_type,
-            country=a.country.upper(),
-        )
-        actor_row.name = a.name
-        actor_row.save()
-    for mech in data.mechanisms:
-        mech_row = m.LegalMechanism(
-            organisation=org,
-            incident=incident,
-            kind=mech.kind,
-            issued_by=mech.issued_by,
-            issued_on=mech.issued_on,
-            status=mech.status,
-            status_on=mech.status_on,
-        )
-        mech_row.reference = mech.reference
-        mech_row.save()
-    for s in data.sources:
-        source = m.Source(
-            organisation=org,
-            incident=incident,
-            kind=s.kind,
-            published_on=s.published_on,
-            reliability=s.reliability,
-            independent=s.independent,
-        )
-        source.reference, source.publisher = s.reference, s.publisher
-        source.save()
-    for r in data.responses:
-        response = m.Response(
-            organisation=org,
-            incident=incident,
-            kind=r.kind,
-            started_on=r.started_on,
-            outcome=r.outcome,
-            outcome_on=r.outcome_on,
-        )
-        response.description = r.description
-        response.save()
 
 
 def _person_new(org: Organisation, data: PersonData, actor: User) -> m.Person:

@@ -35,6 +35,10 @@ from beyondreach.cases.forms import (
 )
 from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.selectors import (
+    COUNTED,
+    NO_HOST,
+    STARTED,
+    TACTIC_CATEGORIES,
     IncidentCodes,
     IncidentFilters,
     access_incident,
@@ -63,6 +67,22 @@ PAGE_SIZE = 50
 MATCHES_COUNTED = 1000
 
 
+DEFINITION_CHOICES = [
+    ("", "Any tactic"),
+    ("freedom_house", "Direct, physical (Freedom House)"),
+    ("other", "No direct, physical tactic"),
+]
+
+
+# A host country, or none: whatever the reason, or one of them (selectors.IncidentFilters).
+HOST_FILTER_CHOICES = [
+    ("", "—"),
+    (NO_HOST, "No host country (any reason)"),
+    *[(code, f"No host country: {label}") for code, label in m.HostReason.choices],
+    *COUNTRY_CHOICES[1:],
+]
+
+
 class FilterForm(Form):
     q = forms.CharField(required=False, label="Target's name (any script)", max_length=200)
     # QuickSelect: the page is the most visited, and these are its slowest part (bench/).
@@ -70,7 +90,7 @@ class FilterForm(Form):
         choices=COUNTRY_CHOICES, required=False, label="Origin state", widget=QuickSelect
     )
     host = SharedChoiceField(
-        choices=COUNTRY_CHOICES, required=False, label="Host country", widget=QuickSelect
+        choices=HOST_FILTER_CHOICES, required=False, label="Host country", widget=QuickSelect
     )
     tactic = forms.ChoiceField(required=False, widget=QuickSelect)
     target_group = forms.ChoiceField(required=False, widget=QuickSelect)
@@ -87,13 +107,28 @@ class FilterForm(Form):
         choices=[("", "—"), *m.Verification.choices], required=False, widget=QuickSelect
     )
     scope = forms.ChoiceField(
-        choices=[("", "—"), *m.Scope.choices], required=False, widget=QuickSelect
+        choices=[("", "—"), *m.Scope.choices, (COUNTED, "In scope or borderline")],
+        required=False,
+        widget=QuickSelect,
     )
     definition = forms.ChoiceField(
-        choices=[("", "Any tactic"), ("freedom_house", "Direct, physical (Freedom House)")],
+        choices=DEFINITION_CHOICES, required=False, label="Definition", widget=QuickSelect
+    )
+    tactic_category = forms.ChoiceField(required=False, widget=QuickSelect)
+    actor_type = forms.ChoiceField(required=False, widget=QuickSelect)
+    mechanism_kind = forms.ChoiceField(
+        choices=[("", "—"), *m.MechanismKind.choices],
         required=False,
-        label="Definition",
+        label="Legal mechanism",
         widget=QuickSelect,
+    )
+    started = forms.RegexField(
+        regex=STARTED,
+        required=False,
+        max_length=7,
+        label="Started in (year or month)",
+        help_text="2024 or 2024-03",
+        error_messages={"invalid": "Give a year (2024) or a month (2024-03)."},
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
@@ -103,6 +138,8 @@ class FilterForm(Form):
         super().__init__(*args, **kwargs)
         set_choices(self, "tactic", [("", "—"), *vocabulary("tactics").choices()])
         set_choices(self, "target_group", [("", "—"), *vocabulary("target_groups").choices()])
+        set_choices(self, "tactic_category", [("", "—"), *TACTIC_CATEGORIES.items()])
+        set_choices(self, "actor_type", [("", "—"), *vocabulary("actor_types").choices()])
 
 
 @member_required()
@@ -161,7 +198,7 @@ class ListRow:
     start_date: date
     title: str
     origins: str
-    host_country: str
+    hosts: str
     tactics: list[str]
     status: str
     verification: str
@@ -183,13 +220,17 @@ def _list_row(
         start_date=incident.start_date,
         title=title,
         origins=", ".join(codes.origins),
-        host_country=incident.host_country,
+        hosts=", ".join(codes.hosts) or _no_host(incident.host_reason),
         tactics=[tactics.label(code) for code in codes.tactics],
         status=incident.get_status_display(),
         verification=incident.get_verification_display(),
         tlp=incident.tlp,
         tlp_label=incident.get_tlp_display(),
     )
+
+
+def _no_host(reason: str) -> str:
+    return f"None: {dict(m.HostReason.choices).get(reason, 'not given')}"
 
 
 def _search_data(request: HttpRequest) -> QueryDict:

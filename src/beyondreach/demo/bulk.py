@@ -32,9 +32,9 @@ from django.utils import timezone
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_snapshot, person_snapshot
-from beyondreach.cases.inputs import IncidentData, PersonData
+from beyondreach.cases.inputs import PersonData
 from beyondreach.cases.names import name_digests
-from beyondreach.cases.services import verification_derive
+from beyondreach.cases.rows import incident_part_rows, incident_set_columns
 from beyondreach.core import crypto
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import ApplicationError
@@ -266,48 +266,15 @@ class _Loader:
         incident = m.Incident(
             organisation_id=self.orgs.organisations[plan.organisation].pk,
             created_by=writer,
-            start_date=data.start_date,
-            start_precision=data.start_precision,
-            end_date=data.end_date,
-            end_precision=data.end_precision,
-            ongoing=data.ongoing,
-            host_country=data.host_country.upper(),
-            tlp=data.tlp,
-            status=data.status,
-            due_date=data.due_date,
             assignee=writer if plan.assigned else None,
-            verification_overridden=bool(data.verification_override),
-            verification=data.verification_override or verification_derive(data.sources),
-            scope=data.scope,
-            scope_criteria=sorted(data.scope_criteria),
         )
-        reason = data.verification_reason if data.verification_override else ""
-        _seal(
-            incident,
-            title=data.title.strip(),
-            narrative=data.narrative,
-            place=data.place,
-            coordinates=data.coordinates,
-            verification_reason=reason,
-            scope_reason=data.scope_reason,
-        )
+        incident_set_columns(incident, data)
         return incident
 
     def _children(self, plan: Plan, incident: m.Incident, rows: _Rows) -> None:
-        data, org_id, day = plan.data, incident.organisation_id, incident.start_date
+        data, org_id = plan.data, incident.organisation_id
         made: dict[str, list[Any]] = {
-            "origins": [
-                m.IncidentOrigin(
-                    organisation_id=org_id, incident=incident, country=c.upper(), start_date=day
-                )
-                for c in dict.fromkeys(data.origin_states)
-            ],
-            "tactics": [
-                m.IncidentTactic(
-                    organisation_id=org_id, incident=incident, tactic=t, start_date=day
-                )
-                for t in dict.fromkeys(data.tactics)
-            ],
+            **incident_part_rows(incident, data),
             "targets": [
                 m.IncidentTarget(
                     organisation_id=org_id,
@@ -319,7 +286,6 @@ class _Loader:
                 )
                 for t in plan.targets
             ],
-            **_parts(incident, data),
         }
         for children in made.values():
             for row in children:
@@ -394,53 +360,3 @@ def _person(org_id: int, data: PersonData) -> tuple[m.Person, list[m.PersonName]
 def _digests(data: PersonData, keys: crypto.OrgKeys) -> list[str]:
     """The blind index of the person's names, as cases.services builds it."""
     return sorted(name_digests(keys.index, [n.value for n in data.names]))
-
-
-def _parts(incident: m.Incident, data: IncidentData) -> dict[str, list[Any]]:
-    org_id = incident.organisation_id
-    actors, mechanisms, sources, responses = [], [], [], []
-    for a in data.actors:
-        actor = m.IncidentActor(
-            organisation_id=org_id,
-            incident=incident,
-            role=a.role,
-            actor_type=a.actor_type,
-            country=a.country.upper(),
-        )
-        _seal(actor, name=a.name)
-        actors.append(actor)
-    for x in data.mechanisms:
-        mechanism = m.LegalMechanism(
-            organisation_id=org_id,
-            incident=incident,
-            kind=x.kind,
-            issued_by=x.issued_by,
-            issued_on=x.issued_on,
-            status=x.status,
-            status_on=x.status_on,
-        )
-        _seal(mechanism, reference=x.reference)
-        mechanisms.append(mechanism)
-    for s in data.sources:
-        source = m.Source(
-            organisation_id=org_id,
-            incident=incident,
-            kind=s.kind,
-            published_on=s.published_on,
-            reliability=s.reliability,
-            independent=s.independent,
-        )
-        _seal(source, reference=s.reference, publisher=s.publisher)
-        sources.append(source)
-    for r in data.responses:
-        response = m.Response(
-            organisation_id=org_id,
-            incident=incident,
-            kind=r.kind,
-            started_on=r.started_on,
-            outcome=r.outcome,
-            outcome_on=r.outcome_on,
-        )
-        _seal(response, description=r.description)
-        responses.append(response)
-    return {"actors": actors, "mechanisms": mechanisms, "sources": sources, "responses": responses}

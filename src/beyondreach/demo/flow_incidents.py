@@ -72,7 +72,7 @@ def _extradition(today: date) -> IncidentData:
         narrative=f"{FICTIONAL} Detained at his flat on a request from Dushanbe; the court "
         "hears the extradition request within days. He agreed to sharing and referral.",
         start_date=started,
-        host_country="TR",
+        host_countries=["TR"],
         origin_states=["TJ"],
         tactics=["extradition_request", "host_detention", "interpol_abuse"],
         place="Istanbul",
@@ -122,7 +122,7 @@ def _surveillance(today: date) -> IncidentData:
         "names with anyone.",
         start_date=started,
         start_precision="month",
-        host_country="NL",
+        host_countries=["NL"],
         origin_states=["CN"],
         tactics=["physical_intimidation", "family_coercion"],
         place="Amsterdam",
@@ -158,7 +158,7 @@ def _phishing(today: date) -> IncidentData:
         narrative=f"{FICTIONAL} Fake press-accreditation e-mails led two reporters to a "
         "login page; one account was taken over.",
         start_date=started,
-        host_country="LT",
+        host_countries=["LT"],
         origin_states=["BY"],
         tactics=["phishing", "hacking"],
         place="Vilnius",
@@ -204,7 +204,7 @@ def _red_notice(today: date) -> IncidentData:
         narrative=f"{FICTIONAL} Stopped at the border on a Red Notice for 'terrorist "
         "propaganda'; released, the notice still stands. He agreed to sharing and referral.",
         start_date=started,
-        host_country="DE",
+        host_countries=["DE"],
         origin_states=["TR"],
         tactics=["interpol_abuse", "terrorist_designation"],
         place="Cologne",
@@ -246,7 +246,7 @@ def _rendition(today: date) -> IncidentData:
         narrative=f"{FICTIONAL} Men in plain clothes tried to push him into a car; "
         "neighbours intervened. Marked TLP:RED: named people only.",
         start_date=started,
-        host_country="KZ",
+        host_countries=["KZ"],
         origin_states=["UZ"],
         tactics=["rendition", "physical_intimidation"],
         place="Almaty",
@@ -274,7 +274,7 @@ def _family(today: date) -> IncidentData:
         narrative=f"{FICTIONAL} After her reporting from Paris, state security summoned her "
         "brother twice and asked for her address.",
         start_date=started,
-        host_country="FR",
+        host_countries=["FR"],
         origin_states=["EG"],
         tactics=["family_coercion", "digital_threats"],
         place="Paris",
@@ -314,7 +314,7 @@ def _diaspora(today: date) -> IncidentData:
         "organising; her passport renewal was refused the same month.",
         start_date=started,
         start_precision="month",
-        host_country="SE",
+        host_countries=["SE"],
         origin_states=["ER"],
         tactics=["diaspora_informants", "mobility_controls"],
         place="Stockholm",
@@ -340,6 +340,76 @@ def _diaspora(today: date) -> IncidentData:
     )
 
 
+def _designation(today: date) -> IncidentData:
+    started = today - timedelta(days=120)
+    return IncidentData(
+        title="Exiled dissidents in three countries designated as terrorists",
+        narrative=f"{FICTIONAL} The interior ministry listed eleven exiles living in the "
+        "United Kingdom, Türkiye and Canada as terrorists and froze their families' assets.",
+        start_date=started,
+        host_countries=["GB", "TR", "CA"],
+        origin_states=["BH"],
+        tactics=["terrorist_designation", "asset_freeze"],
+        actors=[ActorData(role="perpetrator", actor_type="government", country="BH")],
+        mechanisms=[MechanismData(kind="terrorist_designation", issued_by="BH")],
+        sources=[
+            _source(
+                "https://example.org/designation-list",
+                "Fictional Gazette",
+                started,
+                "reliable",
+            )
+        ],
+        tlp="green",
+        status="open",
+    )
+
+
+def _forced_landing(today: date) -> IncidentData:
+    started = today - timedelta(days=200)
+    return IncidentData(
+        title="Passenger plane forced to land to arrest a blogger",
+        narrative=f"{FICTIONAL} Fighter jets escorted a flight between two EU capitals to "
+        "land; a blogger on board was arrested at the airport.",
+        start_date=started,
+        host_reason="in_transit",
+        origin_states=["BY"],
+        tactics=["rendition"],
+        actors=[ActorData(role="perpetrator", actor_type="armed_forces", country="BY")],
+        sources=[
+            _source("https://example.org/forced-landing", "Fictional Wire", started, "reliable")
+        ],
+        tlp="clear",
+        status="open",
+    )
+
+
+def _relatives_at_home(today: date) -> IncidentData:
+    started = today - timedelta(days=45)
+    return IncidentData(
+        title="Relatives of an unnamed exile threatened at home",
+        narrative=f"{FICTIONAL} Police visited the parents of an exile whose whereabouts we "
+        "do not record and told them their son must stop speaking abroad.",
+        start_date=started,
+        start_precision="month",
+        host_reason="origin_only",
+        origin_states=["TJ"],
+        tactics=["family_coercion", "threats"],
+        targets=[
+            TargetData(
+                role="relative",
+                relation="parent",
+                target_group="family_member",
+                person=_person([("Fictional Parent", "Latn")], nationality="TJ", residence="TJ"),
+            )
+        ],
+        actors=[ActorData(role="perpetrator", actor_type="police", country="TJ")],
+        sources=[SourceData(reference="A relative's account", kind="testimony")],
+        tlp="amber",
+        status="triage",
+    )
+
+
 def flow_incidents(today: date) -> list[FlowIncident]:
     """The incidents of the flows, in the order they are recorded."""
     return [
@@ -350,4 +420,7 @@ def flow_incidents(today: date) -> list[FlowIncident]:
         FlowIncident("rendition", False, _rendition(today)),
         FlowIncident("family", True, _family(today)),
         FlowIncident("diaspora", True, _diaspora(today)),
+        FlowIncident("designation", False, _designation(today)),
+        FlowIncident("forced_landing", False, _forced_landing(today)),
+        FlowIncident("relatives_at_home", False, _relatives_at_home(today)),
     ]

@@ -170,7 +170,7 @@ class DemoPlanner:
             narrative=_narrative(tactics, place),
             start_date=start,
             start_precision=precision,
-            host_country=host,
+            host_countries=[host],
             origin_states=[profile.origin],
             tactics=tactics,
             place=place.city,

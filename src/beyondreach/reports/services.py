@@ -500,7 +500,7 @@ def incident_initial_from_report(
         "start_date": when.start if when else None,
         "start_precision": when.precision if when else "approximate",
         "origin_states": [a["behind_country"]] if a.get("behind_country") else [],
-        "host_country": a.get("where_country", ""),
+        "host_countries": [a["where_country"]] if a.get("where_country") else [],
         "place": a.get("where_place", ""),
         "tactics": tactics,
         "due_date": a.get("deadline_date") or None,

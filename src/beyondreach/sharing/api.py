@@ -66,7 +66,8 @@ class SharedIncidentOut(Schema):
     end_precision: str
     ongoing: bool
     origin_states: list[str]
-    host_country: str
+    host_countries: list[str]
+    host_reason: str
     place: str
     coordinates: str
     tactics: list[str]
@@ -94,7 +95,8 @@ class SharedSummaryOut(Schema):
     level: str
     start_date: date
     start_precision: str
-    host_country: str
+    host_countries: list[str]
+    host_reason: str
     origin_states: list[str]
     tactics: list[str]
     verification: str
@@ -125,7 +127,8 @@ def _summary(share: Share) -> dict[str, Any]:
         "level": share.level,
         "start_date": i.start_date,
         "start_precision": i.start_precision,
-        "host_country": i.host_country,
+        "host_countries": sorted(h.country for h in i.hosts.all()),
+        "host_reason": i.host_reason,
         "origin_states": sorted(o.country for o in i.origins.all()),
         "tactics": sorted(t.tactic for t in i.tactics.all()),
         "verification": i.verification,

@@ -176,7 +176,7 @@ def shared_incident_list_visible_to(user: User) -> QuerySet[Share]:
     return (
         _readable_by(user)
         .select_related("incident", "owner")
-        .prefetch_related("incident__origins", "incident__tactics")
+        .prefetch_related("incident__origins", "incident__hosts", "incident__tactics")
         .order_by("-incident__start_date", "-pk")
     )
 

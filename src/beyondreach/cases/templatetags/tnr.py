@@ -25,6 +25,7 @@ CHOICES: dict[str, type[TextChoices]] = {
     "verifications": m.Verification,
     "scopes": m.Scope,
     "scope_criteria": m.ScopeCriterion,
+    "host_reasons": m.HostReason,
 }
 
 
