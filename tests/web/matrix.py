@@ -78,6 +78,8 @@ PAGES: dict[str, Entry] = {
     "statistics/table.xlsx": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/chart.svg": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/chart.png": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/map.svg": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/map.png": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     # Sharing (tests/sharing walks these with real agreements and shares). Agreements: admins
     # only; an empty accept or end names no agreement: 404. Nothing is shared *with* this
     # organisation here, so its own incident is no "shared" record for it: 404, like any id

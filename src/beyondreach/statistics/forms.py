@@ -9,10 +9,11 @@ from django import forms
 from beyondreach.cases.forms import QuickSelect
 from beyondreach.cases.views import FilterForm
 from beyondreach.statistics.dimensions import DIMENSIONS
+from beyondreach.statistics.maps import MAP_BY
 from beyondreach.statistics.selectors import MEASURES
 
 DIMENSION_CHOICES = [(d.code, d.label) for d in DIMENSIONS.values()]
-TABLE_FIELDS = ("rows", "cols", "measure", "series", "period", "top")
+TABLE_FIELDS = ("rows", "cols", "measure", "series", "period", "top", "map_by")
 
 
 class StatisticsForm(FilterForm):
@@ -30,11 +31,12 @@ class StatisticsForm(FilterForm):
         choices=[("year", "Year"), ("month", "Month")], initial="year", label="Chart: per"
     )
     top = forms.IntegerField(min_value=1, max_value=12, initial=5, label="Chart: lines (top)")
+    map_by = forms.ChoiceField(choices=list(MAP_BY.items()), initial="origin", label="Map: by")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["q"], self.fields["page"]
-        for name in ("rows", "cols", "measure", "series", "period"):
+        for name in ("rows", "cols", "measure", "series", "period", "map_by"):
             self.fields[name].widget = QuickSelect(choices=self.fields[name].choices)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -10,4 +10,16 @@ urlpatterns = [
     ),
     path("statistics/chart.svg", views.statistics_download, {"kind": "svg"}, name="statistics-svg"),
     path("statistics/chart.png", views.statistics_download, {"kind": "png"}, name="statistics-png"),
+    path(
+        "statistics/map.svg",
+        views.statistics_download,
+        {"kind": "map.svg"},
+        name="statistics-map-svg",
+    ),
+    path(
+        "statistics/map.png",
+        views.statistics_download,
+        {"kind": "map.png"},
+        name="statistics-map-png",
+    ),
 ]

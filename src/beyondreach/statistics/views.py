@@ -16,6 +16,7 @@ from beyondreach.core.decorators import member_required, request_user
 from beyondreach.statistics.charts import Series, series_png, series_svg, time_series
 from beyondreach.statistics.dimensions import Key
 from beyondreach.statistics.forms import TABLE_FIELDS, StatisticsForm, with_defaults
+from beyondreach.statistics.maps import WorldMap, map_png, map_svg, world_map
 from beyondreach.statistics.selectors import Table, statistics_table
 from beyondreach.statistics.tables import table_csv, table_xlsx
 
@@ -69,6 +70,11 @@ def _series(request: HttpRequest, form: StatisticsForm) -> Series:
     )
 
 
+def _map(request: HttpRequest, form: StatisticsForm) -> WorldMap:
+    c = form.cleaned_data
+    return world_map(request_user(request), _filters(form), by=c["map_by"], measure=c["measure"])
+
+
 def list_url(filters: IncidentFilters | None) -> str | None:
     if filters is None:
         return None
@@ -93,6 +99,25 @@ def _lines(table: Table) -> list[Line]:
     ]
 
 
+def _map_context(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
+    found = _map(request, form)
+    table, missing = found.table, set(found.not_drawn())
+    return {
+        "title": found.title,
+        "by": table.rows.label,
+        "lines": [
+            Line(
+                table.rows.name(key) + (" *" if key in missing else ""),
+                [],
+                _number(table, n, key, False),
+            )
+            for key, n in table.row_totals.items()
+        ],
+        "missing": bool(missing),
+        "drawn": bool(found.countries()),
+    }
+
+
 @member_required()
 @require_safe
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -107,6 +132,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "col_totals": [_number(table, n, False, c) for c, n in table.col_totals.items()],
             "total": _number(table, table.total, False, False),
             "series": _series(request, form),
+            "map": _map_context(request, form),
         }
     return render(
         request, "statistics/statistics.html", context, status=400 if form.errors else 200
@@ -117,9 +143,15 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return HttpResponse("Some choices are not valid.", status=400, content_type="text/plain")
-    if kind in ("svg", "png"):
+    if kind.startswith("map."):
+        kind = kind.removeprefix("map.")
+        drawn = _map(request, form)
+        body: str | bytes = map_svg(drawn) if kind == "svg" else map_png(drawn)
+        media = "image/svg+xml" if kind == "svg" else "image/png"
+        name = f"statistics-map-{drawn.table.rows.code}.{kind}"
+    elif kind in ("svg", "png"):
         series = _series(request, form)
-        body: str | bytes = series_svg(series) if kind == "svg" else series_png(series)
+        body = series_svg(series) if kind == "svg" else series_png(series)
         media = "image/svg+xml" if kind == "svg" else "image/png"
         name = f"statistics-chart.{kind}"
     else:
