@@ -4,11 +4,12 @@
     .venv/bin/python bench/bench_migrate.py --db sqlite --incidents 1000000
     .venv/bin/python bench/bench_migrate.py --db postgres --incidents 1000000
 
-It makes a fresh database (bench/out/migr_<N>.sqlite3 or br_bench_migr_<N>), applies the
+It makes a fresh database (bench/out/migr_<N>k.sqlite3 or br_bench_migr_<N>k), applies the
 migrations up to the pre-issue state (tests/cases/pre_issue.py), loads N incidents into that
 schema with raw inserts (COPY on PostgreSQL), then applies every later migration as
 `beyondreach migrate` would, timing each, and drops the database (unless --keep). What is
-loaded and how to read the figures: bench/README.md, "Migrating a pre-issue database".
+loaded and how to read the figures: bench/README.md, "Migrating a database made before
+the incident model".
 """
 
 from __future__ import annotations
