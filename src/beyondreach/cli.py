@@ -437,6 +437,7 @@ def cmd_statistics(args: argparse.Namespace) -> int:
     from beyondreach.cases.api import IncidentFiltersIn
     from beyondreach.core.models import User
     from beyondreach.statistics.api import filters_from
+    from beyondreach.statistics.flows import flows_csv, flows_json, statistics_flows
     from beyondreach.statistics.selectors import statistics_table
     from beyondreach.statistics.tables import table_csv, table_json
 
@@ -450,6 +451,15 @@ def cmd_statistics(args: argparse.Namespace) -> int:
     # The operator of the server counts for the organisation with an analyst's view, which
     # is counts only; the user is not saved.
     reader = User(organisation=org, role="analyst")
+    if args.flows:
+        flows = statistics_flows(reader, filters, measure=args.measure)
+        if args.format == "json":
+            print(json.dumps(flows_json(flows), indent=2))
+        else:
+            sys.stdout.write(flows_csv(flows))
+        return 0
+    if not args.rows:
+        raise ApplicationError("Give --rows (a dimension), or --flows.")
     table = statistics_table(reader, filters, rows=args.rows, cols=args.cols, measure=args.measure)
     if args.format == "json":
         print(json.dumps(table_json(table), indent=2))
@@ -532,10 +542,15 @@ def _statistics_arguments(p: argparse.ArgumentParser) -> None:
     from beyondreach.statistics.codes import DIMENSION_CODES
 
     p.add_argument("--org", required=True, help="the organisation's name or UUID")
-    p.add_argument("--rows", required=True, choices=DIMENSION_CODES)
+    p.add_argument("--rows", choices=DIMENSION_CODES, help="a dimension (or give --flows)")
     p.add_argument("--cols", choices=DIMENSION_CODES)
     p.add_argument("--measure", choices=["incidents", "targets"], default="incidents")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument(
+        "--flows",
+        action="store_true",
+        help="the origin-host-year flows instead of a table",
+    )
     p.add_argument(
         "--filter",
         action="append",

@@ -46,3 +46,21 @@ def test_it_refuses_bad_filters_and_unknown_organisations(
     with pytest.raises(SystemExit) as usage:
         main([*base, "--org", "Safeguard Exiles", "--cols", "religion"])
     assert usage.value.code == 2
+
+
+def test_it_prints_the_flows(
+    recorded: Personas,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["statistics", "--org", "Safeguard Exiles", "--flows", "--filter", "origin=EG"]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Origin state,Host country,Year,Incidents",
+        "Egypt,No host: Online only,2024,1",
+    ]
+    assert main([*args, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["flows"] == [
+        {"origin": "EG", "host": "online_only", "year": "2024", "value": 1}
+    ]
+    assert main(["statistics", "--org", "Safeguard Exiles"]) == 1
+    assert "--rows" in capsys.readouterr().err

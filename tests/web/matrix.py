@@ -80,6 +80,8 @@ PAGES: dict[str, Entry] = {
     "statistics/chart.png": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/map.svg": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/map.png": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/flows.csv": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/flows.xlsx": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     # Sharing (tests/sharing walks these with real agreements and shares). Agreements: admins
     # only; an empty accept or end names no agreement: 404. Nothing is shared *with* this
     # organisation here, so its own incident is no "shared" record for it: 404, like any id
@@ -206,6 +208,7 @@ API: dict[str, Entry] = {
     "api/v1/incidents/<incident_id>/referrals": ("staff", {"GET": (200, 200, 200, 200)}),
     # Without `rows`, a table of nothing: 422 (tests/statistics asks with one, for every role).
     "api/v1/statistics": ("staff", {"GET": (422, 422, 422, 422)}),
+    "api/v1/statistics/flows": ("staff", {"GET": (200, 200, 200, 200)}),
 }
 
 

@@ -11,6 +11,7 @@ from beyondreach.cases.api import IncidentFiltersIn
 from beyondreach.cases.selectors import IncidentFilters
 from beyondreach.core.decorators import api_user
 from beyondreach.statistics.dimensions import DIMENSIONS
+from beyondreach.statistics.flows import flows_json, statistics_flows
 from beyondreach.statistics.selectors import StatisticsInputError, statistics_table
 from beyondreach.statistics.tables import table_json
 
@@ -70,3 +71,32 @@ def statistics(
         user, filters_from(filters), rows=table.rows, cols=table.cols, measure=table.measure
     )
     return table_json(found)
+
+
+class FlowsIn(Schema):
+    measure: Literal["incidents", "targets"] = "incidents"
+
+
+class FlowOut(Schema):
+    origin: str | None
+    host: str | None
+    year: str | None
+    value: int
+
+
+class FlowsOut(Schema):
+    measure: str
+    flows: list[FlowOut]
+    total: int
+
+
+@router.get("/statistics/flows", response=FlowsOut, tags=["statistics"])
+def flows(
+    request: HttpRequest, chosen: Query[FlowsIn], filters: Query[IncidentFiltersIn]
+) -> dict[str, Any]:
+    """Your organisation's incidents by origin state, host country and year (the dyads),
+    largest first, filtered like the list. `host` is a country code, or the reason for no
+    host country; an incident is in each of its flows and once in `total`."""
+    user = api_user(request)
+    found = statistics_flows(user, filters_from(filters), measure=chosen.measure)
+    return flows_json(found)

@@ -11,6 +11,7 @@ incident with two origin states is in two cells of a row but once in its column'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -56,23 +57,31 @@ class Table:
         """The list's filters for a cell (False: any value of that dimension), or None
         when the list cannot show exactly its incidents: a value not recorded, or one
         besides a value the filters already ask for (the list takes one origin state)."""
-        chosen = vars(self.filters).copy()
-        for dim, value in ((self.rows, row), (self.cols, col)):
-            if dim is None or value is False:
-                continue
-            if value is None or value is True:
-                return None
-            for name, wanted in dim.drill(value).items():
-                now = chosen.get(name) or ""
-                if now and not (wanted.startswith(now) or now.startswith(wanted)):
-                    return None
-                # A month within the year asked keeps the month.
-                chosen[name] = max(now, wanted, key=len)
-        return IncidentFilters(**chosen)
+        return drill_filters(self.filters, ((self.rows, row), (self.cols, col)))
 
     @cached_property
     def _cells(self) -> dict[tuple[Key, Key], int]:
         return {(c.row, c.col): c.value for c in self.cells}
+
+
+def drill_filters(
+    filters: IncidentFilters, values: Iterable[tuple[Dimension | None, Key | bool]]
+) -> IncidentFilters | None:
+    """The list's filters narrowed to each dimension's value (False: any value), or None
+    when the list cannot show exactly those incidents (see Table.drill)."""
+    chosen = vars(filters).copy()
+    for dim, value in values:
+        if dim is None or value is False:
+            continue
+        if value is None or value is True:
+            return None
+        for name, wanted in dim.drill(value).items():
+            now = chosen.get(name) or ""
+            if now and not (wanted.startswith(now) or now.startswith(wanted)):
+                return None
+            # A month within the year asked keeps the month.
+            chosen[name] = max(now, wanted, key=len)
+    return IncidentFilters(**chosen)
 
 
 def measure_of(measure: str) -> Any:
@@ -125,7 +134,9 @@ def statistics_table(
     if col_dim:
         grouped = qs.values(r=row_dim.expression(), c=col_dim.expression()).annotate(n=counted)
         cells = [
-            Cell(_key(row_dim, g["r"]), _key(col_dim, g["c"]), g["n"]) for g in grouped if g["n"]
+            Cell(key_of(row_dim, g["r"]), key_of(col_dim, g["c"]), g["n"])
+            for g in grouped
+            if g["n"]
         ]
     else:
         cells = [Cell(row, None, n) for row, n in row_totals.items()]
@@ -135,11 +146,11 @@ def statistics_table(
 
 def _totals(qs: QuerySet[m.Incident], dim: Dimension, counted: Any) -> dict[Key, int]:
     grouped = qs.values(v=dim.expression()).annotate(n=counted)
-    found = {_key(dim, g["v"]): g["n"] for g in grouped if g["n"]}
+    found = {key_of(dim, g["v"]): g["n"] for g in grouped if g["n"]}
     return dict(sorted(found.items(), key=lambda item: _order(dim, *item)))
 
 
-def _key(dim: Dimension, value: Any) -> Key:
+def key_of(dim: Dimension, value: Any) -> Key:
     return None if value is None else dim.key(value)
 
 

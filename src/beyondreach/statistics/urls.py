@@ -22,4 +22,16 @@ urlpatterns = [
         {"kind": "map.png"},
         name="statistics-map-png",
     ),
+    path(
+        "statistics/flows.csv",
+        views.statistics_download,
+        {"kind": "flows.csv"},
+        name="statistics-flows-csv",
+    ),
+    path(
+        "statistics/flows.xlsx",
+        views.statistics_download,
+        {"kind": "flows.xlsx"},
+        name="statistics-flows-xlsx",
+    ),
 ]

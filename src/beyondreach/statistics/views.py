@@ -14,7 +14,15 @@ from django.views.decorators.http import require_safe
 from beyondreach.cases.selectors import IncidentFilters
 from beyondreach.core.decorators import member_required, request_user
 from beyondreach.statistics.charts import Series, series_png, series_svg, time_series
-from beyondreach.statistics.dimensions import Key
+from beyondreach.statistics.dimensions import HOST, Key
+from beyondreach.statistics.flows import (
+    ORIGIN,
+    YEAR,
+    Flows,
+    flows_csv,
+    flows_xlsx,
+    statistics_flows,
+)
 from beyondreach.statistics.forms import TABLE_FIELDS, StatisticsForm, with_defaults
 from beyondreach.statistics.maps import WorldMap, map_png, map_svg, world_map
 from beyondreach.statistics.selectors import Table, statistics_table
@@ -75,6 +83,32 @@ def _map(request: HttpRequest, form: StatisticsForm) -> WorldMap:
     return world_map(request_user(request), _filters(form), by=c["map_by"], measure=c["measure"])
 
 
+def _flows(request: HttpRequest, form: StatisticsForm) -> Flows:
+    return statistics_flows(
+        request_user(request), _filters(form), measure=form.cleaned_data["measure"]
+    )
+
+
+FLOWS_SHOWN = 50  # the page's; the downloads have them all
+
+
+def _flows_context(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
+    found = _flows(request, form)
+    return {
+        "lines": [
+            (
+                ORIGIN.name(f.origin),
+                HOST.name(f.host),
+                YEAR.name(f.year),
+                Number(f.value, list_url(found.drill(f))),
+            )
+            for f in found.flows[:FLOWS_SHOWN]
+        ],
+        "count": len(found.flows),
+        "shown": min(len(found.flows), FLOWS_SHOWN),
+    }
+
+
 def list_url(filters: IncidentFilters | None) -> str | None:
     if filters is None:
         return None
@@ -133,6 +167,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "total": _number(table, table.total, False, False),
             "series": _series(request, form),
             "map": _map_context(request, form),
+            "flows": _flows_context(request, form),
         }
     return render(
         request, "statistics/statistics.html", context, status=400 if form.errors else 200
@@ -149,6 +184,12 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         body: str | bytes = map_svg(drawn) if kind == "svg" else map_png(drawn)
         media = "image/svg+xml" if kind == "svg" else "image/png"
         name = f"statistics-map-{drawn.table.rows.code}.{kind}"
+    elif kind.startswith("flows."):
+        kind = kind.removeprefix("flows.")
+        flows = _flows(request, form)
+        body = flows_csv(flows) if kind == "csv" else flows_xlsx(flows)
+        media = "text/csv; charset=utf-8" if kind == "csv" else XLSX
+        name = f"statistics-flows.{kind}"
     elif kind in ("svg", "png"):
         series = _series(request, form)
         body = series_svg(series) if kind == "svg" else series_png(series)

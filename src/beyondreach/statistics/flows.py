@@ -1,0 +1,111 @@
+"""Origin-to-host flows: the (origin state, host country, year) "dyads" researchers count,
+one row each with its number of incidents, under the incident list's filters.
+
+An incident with two origin states and two host countries is in four dyads, once each; the
+total is the number of distinct incidents. An incident with no host country has its reason
+for none as its host (the host dimension's values), so it is not lost from the flows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+
+from beyondreach.cases.selectors import IncidentFilters
+from beyondreach.core.models import User
+from beyondreach.statistics.dimensions import DIMENSIONS, HOST, Key
+from beyondreach.statistics.selectors import (
+    MEASURES,
+    StatisticsInputError,
+    counted_filters,
+    counted_incidents,
+    drill_filters,
+    key_of,
+    measure_of,
+)
+
+ORIGIN, YEAR = DIMENSIONS["origin"], DIMENSIONS["year"]
+
+
+@dataclass(frozen=True)
+class Flow:
+    origin: Key
+    host: Key
+    year: Key
+    value: int
+
+
+@dataclass(frozen=True)
+class Flows:
+    measure: str
+    filters: IncidentFilters  # as counted (with the default scope)
+    flows: list[Flow]  # largest first
+    total: int
+
+    def drill(self, flow: Flow) -> IncidentFilters | None:
+        """The list's filters showing exactly the flow's incidents, or None if it cannot."""
+        parts = ((ORIGIN, flow.origin), (HOST, flow.host), (YEAR, flow.year))
+        return drill_filters(self.filters, parts)
+
+
+def statistics_flows(user: User, filters: IncidentFilters, *, measure: str = "incidents") -> Flows:
+    """The user's incidents matching the filters, counted by origin, host and year."""
+    if measure not in MEASURES:
+        raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
+    filters = counted_filters(filters)
+    qs, counted = counted_incidents(user, filters), measure_of(measure)
+    grouped = qs.values(o=ORIGIN.expression(), h=HOST.expression(), y=YEAR.expression()).annotate(
+        n=counted
+    )
+    flows = [
+        Flow(key_of(ORIGIN, g["o"]), key_of(HOST, g["h"]), key_of(YEAR, g["y"]), g["n"])
+        for g in grouped
+        if g["n"]
+    ]
+    flows.sort(key=lambda f: (-f.value, ORIGIN.name(f.origin), HOST.name(f.host), f.year or ""))
+    return Flows(measure, filters, flows, qs.aggregate(n=counted)["n"])
+
+
+def flows_json(found: Flows) -> dict[str, Any]:
+    """The API's shape: codes, not labels."""
+    return {
+        "measure": found.measure,
+        "flows": [
+            {"origin": f.origin, "host": f.host, "year": f.year, "value": f.value}
+            for f in found.flows
+        ],
+        "total": found.total,
+    }
+
+
+def flows_grid(found: Flows) -> list[list[str | int]]:
+    grid: list[list[str | int]] = [
+        ["Origin state", "Host country", "Year", MEASURES[found.measure]]
+    ]
+    for f in found.flows:
+        grid.append([ORIGIN.name(f.origin), HOST.name(f.host), YEAR.name(f.year), f.value])
+    return grid
+
+
+def flows_csv(found: Flows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for line in flows_grid(found):
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def flows_xlsx(found: Flows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Flows"
+    for line in flows_grid(found):
+        sheet.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
