@@ -452,7 +452,7 @@ def cmd_statistics(args: argparse.Namespace) -> int:
     # is counts only; the user is not saved.
     reader = User(organisation=org, role="analyst")
     if args.flows:
-        flows = statistics_flows(reader, filters, measure=args.measure)
+        flows = statistics_flows(reader, filters, measure=args.measure, source=args.source)
         if args.format == "json":
             print(json.dumps(flows_json(flows), indent=2))
         else:
@@ -460,7 +460,9 @@ def cmd_statistics(args: argparse.Namespace) -> int:
         return 0
     if not args.rows:
         raise ApplicationError("Give --rows (a dimension), or --flows.")
-    table = statistics_table(reader, filters, rows=args.rows, cols=args.cols, measure=args.measure)
+    table = statistics_table(
+        reader, filters, rows=args.rows, cols=args.cols, measure=args.measure, source=args.source
+    )
     if args.format == "json":
         print(json.dumps(table_json(table), indent=2))
     else:
@@ -546,6 +548,12 @@ def _statistics_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cols", choices=DIMENSION_CODES)
     p.add_argument("--measure", choices=["incidents", "targets"], default="incidents")
     p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument(
+        "--source",
+        choices=["own", "partners", "all"],
+        default="own",
+        help="the organisation's incidents, those partners shared with it, or both",
+    )
     p.add_argument(
         "--flows",
         action="store_true",

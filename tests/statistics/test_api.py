@@ -16,7 +16,10 @@ def test_a_two_way_table_has_cells_totals_and_a_total(
     answer = client_for(recorded.analyst).get(URL, {"rows": "origin", "cols": "tactic"})
     assert answer.status_code == 200
     body = answer.json()
-    assert set(body) == {"rows", "cols", "measure", "cells", "row_totals", "col_totals", "total"}
+    assert set(body) == {
+        *("rows", "cols", "measure", "source", "cells", "row_totals", "col_totals", "total")
+    }
+    assert body["source"] == "own"
     assert (body["rows"], body["cols"], body["measure"]) == ("origin", "tactic", "incidents")
     assert {"row": "CN", "col": "assault", "value": 2} in body["cells"]
     assert body["row_totals"][0] == {"row": "CN", "value": 2}

@@ -17,12 +17,19 @@ from beyondreach.statistics.tables import table_json
 
 router = Router()
 DIMENSION_LIST = ", ".join(DIMENSIONS)
+Source = Literal["own", "partners", "all"]
+SOURCE_HELP = (
+    "own: your organisation's incidents; partners: those partners shared with it "
+    "(at any level, counted only included; the same incident shared by two partners counts "
+    "twice); all: both, an incident once."
+)
 
 
 class TableIn(Schema):
     rows: str = Field(description=f"A dimension: {DIMENSION_LIST}.")
     cols: str | None = Field(None, description="A second dimension; none: a one-way table.")
     measure: Literal["incidents", "targets"] = "incidents"
+    source: Source = Field("own", description=SOURCE_HELP)
 
 
 class CellOut(Schema):
@@ -45,6 +52,7 @@ class StatisticsOut(Schema):
     rows: str
     cols: str | None
     measure: str
+    source: str
     cells: list[CellOut]
     row_totals: list[RowTotalOut]
     col_totals: list[ColTotalOut]
@@ -68,13 +76,19 @@ def statistics(
     its cells and once in every total; out-of-scope incidents only when `scope` asks."""
     user = api_user(request)
     found = statistics_table(
-        user, filters_from(filters), rows=table.rows, cols=table.cols, measure=table.measure
+        user,
+        filters_from(filters),
+        rows=table.rows,
+        cols=table.cols,
+        measure=table.measure,
+        source=table.source,
     )
     return table_json(found)
 
 
 class FlowsIn(Schema):
     measure: Literal["incidents", "targets"] = "incidents"
+    source: Source = Field("own", description=SOURCE_HELP)
 
 
 class FlowOut(Schema):
@@ -86,6 +100,7 @@ class FlowOut(Schema):
 
 class FlowsOut(Schema):
     measure: str
+    source: str
     flows: list[FlowOut]
     total: int
 
@@ -98,5 +113,7 @@ def flows(
     largest first, filtered like the list. `host` is a country code, or the reason for no
     host country; an incident is in each of its flows and once in `total`."""
     user = api_user(request)
-    found = statistics_flows(user, filters_from(filters), measure=chosen.measure)
+    found = statistics_flows(
+        user, filters_from(filters), measure=chosen.measure, source=chosen.source
+    )
     return flows_json(found)

@@ -33,10 +33,19 @@ class Series:
 
 
 def time_series(
-    user: User, filters: IncidentFilters, *, series: str, period: str, top: int, measure: str
+    user: User,
+    filters: IncidentFilters,
+    *,
+    series: str,
+    period: str,
+    top: int,
+    measure: str,
+    source: str = "own",
 ) -> Series:
     """One line per value of `series` (the `top` largest), per year or month."""
-    table = statistics_table(user, filters, rows=series, cols=period, measure=measure)
+    table = statistics_table(
+        user, filters, rows=series, cols=period, measure=measure, source=source
+    )
     periods = list(table.col_totals)
     chosen = [value for value in table.row_totals if value is not None][:top]
     lines = {table.rows.name(v): [table.value(v, p) for p in periods] for v in chosen}

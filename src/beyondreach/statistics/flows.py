@@ -43,21 +43,26 @@ class Flow:
 class Flows:
     measure: str
     filters: IncidentFilters  # as counted (with the default scope)
+    source: str  # own, partners or all
     flows: list[Flow]  # largest first
     total: int
 
     def drill(self, flow: Flow) -> IncidentFilters | None:
         """The list's filters showing exactly the flow's incidents, or None if it cannot."""
+        if self.source != "own":
+            return None  # the list holds our incidents only
         parts = ((ORIGIN, flow.origin), (HOST, flow.host), (YEAR, flow.year))
         return drill_filters(self.filters, parts)
 
 
-def statistics_flows(user: User, filters: IncidentFilters, *, measure: str = "incidents") -> Flows:
+def statistics_flows(
+    user: User, filters: IncidentFilters, *, measure: str = "incidents", source: str = "own"
+) -> Flows:
     """The user's incidents matching the filters, counted by origin, host and year."""
     if measure not in MEASURES:
         raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
-    qs, counted = counted_incidents(user, filters), measure_of(measure)
+    qs, counted = counted_incidents(user, filters, source), measure_of(measure)
     grouped = qs.values(o=ORIGIN.expression(), h=HOST.expression(), y=YEAR.expression()).annotate(
         n=counted
     )
@@ -67,13 +72,14 @@ def statistics_flows(user: User, filters: IncidentFilters, *, measure: str = "in
         if g["n"]
     ]
     flows.sort(key=lambda f: (-f.value, ORIGIN.name(f.origin), HOST.name(f.host), f.year or ""))
-    return Flows(measure, filters, flows, qs.aggregate(n=counted)["n"])
+    return Flows(measure, filters, source, flows, qs.aggregate(n=counted)["n"])
 
 
 def flows_json(found: Flows) -> dict[str, Any]:
     """The API's shape: codes, not labels."""
     return {
         "measure": found.measure,
+        "source": found.source,
         "flows": [
             {"origin": f.origin, "host": f.host, "year": f.year, "value": f.value}
             for f in found.flows

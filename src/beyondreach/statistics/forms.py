@@ -10,10 +10,10 @@ from beyondreach.cases.forms import QuickSelect
 from beyondreach.cases.views import FilterForm
 from beyondreach.statistics.dimensions import DIMENSIONS
 from beyondreach.statistics.maps import MAP_BY
-from beyondreach.statistics.selectors import MEASURES
+from beyondreach.statistics.selectors import MEASURES, SOURCES
 
 DIMENSION_CHOICES = [(d.code, d.label) for d in DIMENSIONS.values()]
-TABLE_FIELDS = ("rows", "cols", "measure", "series", "period", "top", "map_by")
+TABLE_FIELDS = ("rows", "cols", "measure", "source", "series", "period", "top", "map_by")
 
 
 class StatisticsForm(FilterForm):
@@ -24,6 +24,7 @@ class StatisticsForm(FilterForm):
         choices=[("", "— (one-way table)"), *DIMENSION_CHOICES], required=False, label="Columns"
     )
     measure = forms.ChoiceField(choices=list(MEASURES.items()), initial="incidents")
+    source = forms.ChoiceField(choices=list(SOURCES.items()), initial="own", label="Incidents")
     series = forms.ChoiceField(
         choices=DIMENSION_CHOICES, initial="origin", label="Chart: one line per"
     )
@@ -36,7 +37,7 @@ class StatisticsForm(FilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["q"], self.fields["page"]
-        for name in ("rows", "cols", "measure", "series", "period", "map_by"):
+        for name in ("rows", "cols", "measure", "source", "series", "period", "map_by"):
             self.fields[name].widget = QuickSelect(choices=self.fields[name].choices)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -69,8 +69,10 @@ class WorldMap:
         ]
 
 
-def world_map(user: User, filters: IncidentFilters, *, by: str, measure: str) -> WorldMap:
-    return WorldMap(statistics_table(user, filters, rows=by, measure=measure))
+def world_map(
+    user: User, filters: IncidentFilters, *, by: str, measure: str, source: str = "own"
+) -> WorldMap:
+    return WorldMap(statistics_table(user, filters, rows=by, measure=measure, source=source))
 
 
 def map_spec(found: WorldMap) -> dict[str, Any]:

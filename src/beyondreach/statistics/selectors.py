@@ -16,15 +16,22 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.selectors import COUNTED, IncidentFilters, incident_list_visible_to
 from beyondreach.core.errors import ApplicationError
-from beyondreach.core.models import User
+from beyondreach.core.models import Role, User
+from beyondreach.sharing.selectors import member_org_id, shared_incidents_counted_for
 from beyondreach.statistics.dimensions import DIMENSIONS, Dimension, Key
 
 Measure = Literal["incidents", "targets"]
+# Whose incidents a figure counts (docs/statistics.md, "Coalition figures").
+SOURCES: dict[str, str] = {
+    "own": "Our incidents",
+    "partners": "Shared by partners",
+    "all": "Ours and partners'",
+}
 MEASURES: dict[str, str] = {"incidents": "Incidents", "targets": "Targets"}
 
 
@@ -45,6 +52,7 @@ class Table:
     cols: Dimension | None
     measure: str
     filters: IncidentFilters  # as counted (with the default scope)
+    source: str  # own, partners or all (SOURCES)
     cells: list[Cell]
     row_totals: dict[Key, int]  # in display order
     col_totals: dict[Key, int]
@@ -57,6 +65,8 @@ class Table:
         """The list's filters for a cell (False: any value of that dimension), or None
         when the list cannot show exactly its incidents: a value not recorded, or one
         besides a value the filters already ask for (the list takes one origin state)."""
+        if self.source != "own":
+            return None  # the list holds our incidents only
         return drill_filters(self.filters, ((self.rows, row), (self.cols, col)))
 
     @cached_property
@@ -105,11 +115,48 @@ def counted_filters(filters: IncidentFilters) -> IncidentFilters:
     return filters if filters.scope else replace(filters, scope=COUNTED)
 
 
-def counted_incidents(user: User, filters: IncidentFilters) -> QuerySet[m.Incident]:
+def counted_incidents(
+    user: User, filters: IncidentFilters, source: str = "own"
+) -> QuerySet[m.Incident]:
+    """The incidents a figure counts: the organisation's own (the list's), the partners'
+    shared with it, or both, each incident once (one shared back to its owner is its own)."""
+    if source not in SOURCES:
+        raise StatisticsInputError(
+            f"Unknown source {source!r}; one of: own, partners, all.", field="source"
+        )
     # The list's incidents as a subquery of ids: the list's own joins (an origin filter reads
     # through origin rows) stay inside it and do not narrow the dimension's joins here.
-    ids = incident_list_visible_to(user, filters).order_by().values("pk")
-    return m.Incident.objects.filter(pk__in=ids).order_by()
+    own = Q(pk__in=incident_list_visible_to(user, filters).order_by().values("pk"))
+    if source == "own":
+        return m.Incident.objects.filter(own).order_by()
+    partners = _partners_matching(user, filters)
+    return m.Incident.objects.filter(
+        partners if source == "partners" else own | partners
+    ).order_by()
+
+
+def _partners_matching(user: User, filters: IncidentFilters) -> Q:
+    """Partners' incidents that count in the user's organisation's figures (sharing's rule:
+    live shares at any level, counted only included, never TLP:RED nor a share naming
+    people) and match the filters, by the list's own definition of each filter.
+
+    That definition is scoped to one organisation's incidents, through a user: each owner's
+    incidents are filtered as its own list would, read by a stand-in of that owner that is
+    never saved, then kept only where shared with us. Safe because the filters hold no name
+    (`q` would open the owner's name index): only coded columns are read, and nothing is
+    decrypted."""
+    if filters.q:
+        raise StatisticsInputError("Statistics are not filtered by a name.", field="q")
+    org = member_org_id(user)
+    shared = shared_incidents_counted_for(org).exclude(organisation_id=org)
+    owners = sorted(set(shared.values_list("organisation_id", flat=True)))
+    if not owners:
+        return Q(pk__in=[])
+    matching = Q()
+    for owner in owners:
+        stand_in = User(organisation_id=owner, role=Role.VIEWER)
+        matching |= Q(pk__in=incident_list_visible_to(stand_in, filters).order_by().values("pk"))
+    return Q(pk__in=shared.filter(matching).order_by().values("pk"))
 
 
 def statistics_table(
@@ -119,6 +166,7 @@ def statistics_table(
     rows: str,
     cols: str | None = None,
     measure: str = "incidents",
+    source: str = "own",
 ) -> Table:
     """Counts of the user's incidents matching the filters, by `rows` (and `cols`)."""
     row_dim = dimension(rows, field="rows")
@@ -128,7 +176,7 @@ def statistics_table(
     if measure not in MEASURES:
         raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
-    qs, counted = counted_incidents(user, filters), measure_of(measure)
+    qs, counted = counted_incidents(user, filters, source), measure_of(measure)
     row_totals = _totals(qs, row_dim, counted)
     col_totals = _totals(qs, col_dim, counted) if col_dim else {}
     if col_dim:
@@ -141,7 +189,7 @@ def statistics_table(
     else:
         cells = [Cell(row, None, n) for row, n in row_totals.items()]
     total = qs.aggregate(n=counted)["n"]
-    return Table(row_dim, col_dim, measure, filters, cells, row_totals, col_totals, total)
+    return Table(row_dim, col_dim, measure, filters, source, cells, row_totals, col_totals, total)
 
 
 def _totals(qs: QuerySet[m.Incident], dim: Dimension, counted: Any) -> dict[Key, int]:

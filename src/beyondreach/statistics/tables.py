@@ -19,6 +19,7 @@ def table_json(table: Table) -> dict[str, Any]:
         "rows": table.rows.code,
         "cols": table.cols.code if table.cols else None,
         "measure": table.measure,
+        "source": table.source,
         "cells": [{"row": c.row, "col": c.col, "value": c.value} for c in table.cells],
         "row_totals": [{"row": k, "value": v} for k, v in table.row_totals.items()],
         "col_totals": [{"col": k, "value": v} for k, v in table.col_totals.items()],

@@ -63,6 +63,7 @@ def _table(request: HttpRequest, form: StatisticsForm) -> Table:
         rows=c["rows"],
         cols=c["cols"] or None,
         measure=c["measure"],
+        source=c["source"],
     )
 
 
@@ -75,17 +76,27 @@ def _series(request: HttpRequest, form: StatisticsForm) -> Series:
         period=c["period"],
         top=c["top"],
         measure=c["measure"],
+        source=c["source"],
     )
 
 
 def _map(request: HttpRequest, form: StatisticsForm) -> WorldMap:
     c = form.cleaned_data
-    return world_map(request_user(request), _filters(form), by=c["map_by"], measure=c["measure"])
+    return world_map(
+        request_user(request),
+        _filters(form),
+        by=c["map_by"],
+        measure=c["measure"],
+        source=c["source"],
+    )
 
 
 def _flows(request: HttpRequest, form: StatisticsForm) -> Flows:
     return statistics_flows(
-        request_user(request), _filters(form), measure=form.cleaned_data["measure"]
+        request_user(request),
+        _filters(form),
+        measure=form.cleaned_data["measure"],
+        source=form.cleaned_data["source"],
     )
 
 
