@@ -225,8 +225,8 @@ def test_it_shows_an_incident_in_a_fixed_number_of_queries(
 ) -> None:
     incident = incident_create(actor=personas.case_worker, data=incident_data())
     client = client_for(personas.case_worker)
-    # Token (1), incident and its nine kinds of parts (10), key (1), audit event (~4).
-    with django_assert_max_num_queries(17):
+    # Token (1), incident and its eleven kinds of parts (12), key (1), audit event (~4).
+    with django_assert_max_num_queries(19):
         assert client.get(f"{API}/incidents/{incident.uuid}").status_code == 200
 
 

@@ -53,3 +53,35 @@ def test_a_case_worker_records_where_an_incident_took_effect(
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="Exiles designated in three countries")).to_be_visible()
     expect(page.get_by_role("cell", name="CA, GB, TR")).to_be_visible()
+
+
+def test_a_case_worker_records_a_group_with_named_members_and_a_company(
+    page: Page, live_server: object, personas: Personas
+) -> None:
+    base = str(live_server)
+    log_in(page, base, personas.case_worker)
+    _start(page, base, "Eleven exiles designated, and their company")
+    page.get_by_role("listbox", name="Host countries").select_option(["GB", "CA"])
+    member = page.get_by_role("group", name="Target 1")
+    member.get_by_label("Name or alias").fill("Ali Fictional")
+    member.get_by_label("Role").select_option("primary")
+    member.get_by_label("Member of").select_option("0")
+    group = page.get_by_role("group", name="Group 1")
+    group.get_by_label("Target group").select_option("activist")
+    page.get_by_role("button", name="Save incident").click()
+    # A group without its size: the form says which field and why, and keeps the rest.
+    expect(group.get_by_text("Say how many people, even as an estimate.")).to_be_visible()
+    expect(member.get_by_label("Name or alias")).to_have_value("Ali Fictional")
+    group.get_by_label("How many people").fill("11")
+    company = page.get_by_role("group", name="Organisation 1")
+    company.get_by_label("Organisation's name").fill("Exile Media Ltd")
+    company.get_by_label("Kind").select_option("company")
+    company.get_by_label("Country").select_option("GB")
+    page.get_by_role("button", name="Save incident").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Eleven exiles designated, and their company"
+    )
+    expect(page.get_by_text("Group 1: 11 people (Activist)")).to_be_visible()
+    expect(page.get_by_text("Exile Media Ltd — Company or business")).to_be_visible()
+    expect(page.get_by_text("12 targets in all")).to_be_visible()
+    expect(page.get_by_text("member of group 1")).to_be_visible()

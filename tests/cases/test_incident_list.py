@@ -73,7 +73,7 @@ def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
     def matches(i: m.Incident) -> bool:
         origins = {o.country for o in i.origins.all()}
         tactics = {t.tactic for t in i.tactics.all()}
-        groups = {t.target_group for t in i.targets.all()}
+        groups = {t.target_group for t in [*i.targets.all(), *i.groups.all()]}
         return (
             i.organisation_id == user.organisation_id
             and (not f.origin or f.origin.upper() in origins)
@@ -87,7 +87,7 @@ def _expected(user: User, f: IncidentFilters) -> list[m.Incident]:
             and (not f.status or i.status == f.status)
         )
 
-    every = m.Incident.objects.prefetch_related("origins", "hosts", "tactics", "targets")
+    every = m.Incident.objects.prefetch_related("origins", "hosts", "tactics", "targets", "groups")
     found = [i for i in every if matches(i)]
     return sorted(found, key=lambda i: (i.start_date, i.pk), reverse=True)
 

@@ -99,6 +99,8 @@ def fresh(version: str) -> dict[str, str]:
         f"{version} source.reference (URL)": source_url(),
         f"{version} source.publisher": cyrillic_canary(),
         f"{version} actor.name": chinese_canary(),
+        f"{version} group.description": cyrillic_canary(),
+        f"{version} organisation.name": ascii_canary(),
         f"{version} response.description": ascii_canary(),
     }
 

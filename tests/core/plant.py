@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from beyondreach.cases import models as m
 from beyondreach.cases.inputs import (
     ActorData,
+    GroupData,
     IncidentData,
     MechanismData,
     NameData,
+    OrganisationData,
     PersonData,
     ResponseData,
     SourceData,
@@ -87,6 +89,8 @@ def _incident(c: Mapping[str, str], v: str, primary: TargetData) -> IncidentData
                 person=PersonData(names=[NameData(c[f"{v} relative name (Latn)"], "Latn")]),
             ),
         ],
+        groups=[GroupData(size=40, description=c[f"{v} group.description"])],
+        organisations=[OrganisationData(name=c[f"{v} organisation.name"], kind="media_outlet")],
         actors=[
             ActorData(
                 role="perpetrator", actor_type="police", country="CN", name=c[f"{v} actor.name"]

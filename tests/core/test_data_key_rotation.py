@@ -31,7 +31,15 @@ from beyondreach.alerts.services import (
 from beyondreach.cases import models as m
 from beyondreach.cases.documents import incident_document_add, incident_document_open
 from beyondreach.cases.export import pseudonym
-from beyondreach.cases.inputs import ActorData, NameData, PersonData, ResponseData, TargetData
+from beyondreach.cases.inputs import (
+    ActorData,
+    GroupData,
+    NameData,
+    OrganisationData,
+    PersonData,
+    ResponseData,
+    TargetData,
+)
 from beyondreach.cases.selectors import person_ids_matching
 from beyondreach.cases.services import incident_create
 from beyondreach.cli import main
@@ -98,6 +106,8 @@ def _incident(personas: Personas) -> m.Incident:
             scope_reason="The host police acted on their own initiative.",
             targets=[TargetData(role="primary", target_group="journalist", person=primary)],
             actors=[ActorData(role="perpetrator", actor_type="police", name="Officer Li")],
+            groups=[GroupData(size=12, description="Students of one faculty")],
+            organisations=[OrganisationData(name="Exile Voice Radio", kind="media_outlet")],
             responses=[ResponseData(kind="referral", description="Sent to the Rapporteur.")],
         ),
     )

@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from beyondreach.cases import models as m
-from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
+from beyondreach.cases.inputs import GroupData, IncidentData, OrganisationData, TargetData
+from beyondreach.cases.selectors import IncidentFilters, access_incident, incident_list_visible_to
+from beyondreach.cases.services import incident_update
 from beyondreach.core.errors import ApplicationError
 from beyondreach.core.models import User
 from beyondreach.demo.generate import demo_load
@@ -16,6 +18,7 @@ from beyondreach.statistics.dimensions import DIMENSIONS
 from beyondreach.statistics.selectors import Cell, counted_filters, statistics_table
 
 from ..conftest import Personas
+from .builders import record, target
 
 
 def test_an_incident_with_two_origins_counts_in_each_cell_and_once_in_totals(
@@ -123,3 +126,41 @@ def test_the_total_is_the_lists_count_under_the_same_filters(
             assert incident_list_visible_to(analyst, found).count() == cell.value
             drilled += 1
     assert drilled or not table.cells or filters.tactic_category
+
+
+def test_groups_count_by_their_size_and_organisations_once(recorded: Personas) -> None:
+    designation = record(
+        recorded.case_worker, origins=["BH"], tactics=["terrorist_designation"], targets=0
+    )
+    incident_update(
+        actor=recorded.case_worker,
+        incident=access_incident(recorded.case_worker, designation.uuid),
+        data=IncidentData(
+            title="317 stripped of nationality, and their newspaper",
+            start_date=date(2024, 3, 1),
+            origin_states=["BH"],
+            tactics=["denationalisation", "asset_freeze"],
+            host_countries=["GB", "TR"],
+            targets=[TargetData(role="primary", member_of=0, person=target().person)],
+            groups=[GroupData(size=317, target_group="exile_community")],
+            organisations=[OrganisationData(name="Exile Daily", kind="media_outlet")],
+        ),
+    )
+    table = statistics_table(
+        recorded.analyst, IncidentFilters(), rows="origin", cols="host", measure="targets"
+    )
+    assert table.value("BH", "GB") == table.value("BH", "TR") == 318  # once in each cell
+    assert table.row_totals["BH"] == 318  # and once in the row's total
+    assert table.total == 5 + 318
+    by_group = statistics_table(
+        recorded.analyst, IncidentFilters(origin="BH"), rows="target_group", measure="targets"
+    )
+    assert by_group.row_totals == {"exile_community": 318}
+
+
+def test_targets_of_a_coalition_without_partners_are_none(recorded: Personas) -> None:
+    for rows in ("origin", "target_group"):
+        table = statistics_table(
+            recorded.analyst, IncidentFilters(), rows=rows, measure="targets", source="partners"
+        )
+        assert (table.total, table.cells, table.row_totals) == (0, [], {})

@@ -49,6 +49,8 @@ def incident_for_alerts(incident_id: int) -> cm.Incident | None:
             "actors",
             "sources",
             "responses",
+            "groups",
+            "organisation_targets__target",
             Prefetch(
                 "targets",
                 cm.IncidentTarget.objects.select_related("person").prefetch_related(

@@ -26,10 +26,12 @@ from beyondreach.cases import models as m
 from beyondreach.cases.export import WITHHELD, incident_view, person_view
 from beyondreach.cases.inputs import (
     ActorData,
+    GroupData,
     IncidentData,
     InvalidInputError,
     MechanismData,
     NameData,
+    OrganisationData,
     PersonData,
     ResponseData,
     SourceData,
@@ -61,8 +63,8 @@ from beyondreach.core.models import User
 from beyondreach.vocab.loader import vocabulary
 
 # 1.1: states minItems, minLength and YYYY-MM-DD dates. 1.2: host_countries (several, or
-# none with host_reason) replace host_country.
-INCIDENT_SCHEMA_VERSION = "1.2"
+# none with host_reason) replace host_country. 1.3: groups and organisations as targets.
+INCIDENT_SCHEMA_VERSION = "1.3"
 router = Router()
 
 
@@ -157,6 +159,25 @@ class TargetIn(In):
     person: PersonIn | None = None
     target_group: Code = Field("", description="A code of vocabulary target_groups.")
     relation: Code = Field("", description='E.g. "parent" of the primary target.')
+    member_of: int | None = Field(
+        None, ge=0, description="A known member of a group: the group's index in `groups`."
+    )
+
+
+class GroupIn(In):
+    size: int = Field(ge=1, description="How many people: 317 stripped of nationality.")
+    target_group: Code = Field("", description="A code of vocabulary target_groups.")
+    country: OptionalCountry = Field("", description="Where they live, if in one country.")
+    description: Text = ""
+
+
+class OrganisationIn(In):
+    organisation_uuid: UUID | None = Field(
+        None, description="An organisation already recorded; or give name, kind and country."
+    )
+    name: Line = ""
+    kind: m.OrganisationKind = m.OrganisationKind.OTHER
+    country: OptionalCountry = ""
 
 
 class ActorIn(In):
@@ -224,6 +245,12 @@ class IncidentIn(In):
         "", description='"lat,lon".'
     )
     targets: list[TargetIn] = Field(default_factory=list, max_length=50)
+    groups: list[GroupIn] = Field(
+        default_factory=list, max_length=20, description="Groups targeted as one, by size."
+    )
+    organisations: list[OrganisationIn] = Field(
+        default_factory=list, max_length=50, description="Organisations targeted."
+    )
     actors: list[ActorIn] = Field(default_factory=list, max_length=50)
     mechanisms: list[MechanismIn] = Field(default_factory=list, max_length=50)
     sources: list[SourceIn] = Field(default_factory=list, max_length=100)
@@ -251,7 +278,8 @@ def _person_data(p: PersonIn) -> PersonData:
 
 
 def _incident_data(p: IncidentIn) -> IncidentData:
-    plain = p.model_dump(exclude={"targets", "actors", "mechanisms", "sources", "responses"})
+    parts = {"targets", "groups", "organisations", "actors", "mechanisms", "sources", "responses"}
+    plain = p.model_dump(exclude=parts)
     plain["end_precision"] = p.end_precision or ""
     plain["verification_override"] = p.verification_override or ""
     plain["host_reason"] = p.host_reason or ""
@@ -264,6 +292,8 @@ def _incident_data(p: IncidentIn) -> IncidentData:
     return IncidentData(
         **plain,
         targets=targets,
+        groups=[GroupData(**g.model_dump()) for g in p.groups],
+        organisations=[OrganisationData(**o.model_dump()) for o in p.organisations],
         actors=[ActorData(**a.model_dump()) for a in p.actors],
         mechanisms=[MechanismData(**x.model_dump()) for x in p.mechanisms],
         sources=[SourceData(**s.model_dump()) for s in p.sources],
@@ -272,7 +302,7 @@ def _incident_data(p: IncidentIn) -> IncidentData:
 
 
 def incident_json_schema() -> dict[str, Any]:
-    """The versioned JSON Schema of the incident input (docs/schema/incident-1.2.schema.json)."""
+    """The versioned JSON Schema of the incident input (docs/schema/incident-1.3.schema.json)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:beyondreach:schema:incident:{INCIDENT_SCHEMA_VERSION}",
@@ -346,6 +376,21 @@ class TargetOut(Schema):
     role: str
     target_group: str
     relation: str
+    member_of: int | None
+
+
+class GroupOut(Schema):
+    target_group: str
+    size: int
+    country: str
+    description: str
+
+
+class OrganisationTargetOut(Schema):
+    organisation: UUID
+    name: str
+    kind: str
+    country: str
 
 
 class ActorOut(Schema):
@@ -399,6 +444,11 @@ class IncidentOut(Schema):
     coordinates: str
     tactics: list[str]
     targets: list[TargetOut]
+    groups: list[GroupOut]
+    organisations: list[OrganisationTargetOut]
+    target_count: int = Field(
+        description="People and organisations targeted: a group counts by its size."
+    )
     actors: list[ActorOut]
     legal_mechanisms: list[MechanismOut]
     sources: list[SourceOut]
@@ -428,6 +478,7 @@ class IncidentSummaryOut(Schema):
     host_reason: str
     origin_states: list[str]
     tactics: list[str]
+    target_count: int
     status: str
     verification: str
     tlp: str
@@ -554,6 +605,7 @@ def _incident_row(i: m.Incident, viewer: User, codes: IncidentCodes) -> dict[str
         "host_reason": i.host_reason,
         "origin_states": codes.origins,
         "tactics": codes.tactics,
+        "target_count": i.target_count,
         "status": i.status,
         "verification": i.verification,
         "tlp": i.tlp,

@@ -62,6 +62,8 @@ def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[
     def hide(value: str) -> str:
         return value if identities else (WITHHELD if value else "")
 
+    groups = list(incident.groups.all())
+    group_index = {group.pk: index for index, group in enumerate(groups)}
     return {
         "id": str(incident.uuid),
         "title": hide(incident.title),
@@ -86,9 +88,29 @@ def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[
                 "role": t.role,
                 "target_group": t.target_group,
                 "relation": t.relation,
+                "member_of": group_index.get(t.group_id) if t.group_id else None,
             }
             for t in incident.targets.all()
         ],
+        "groups": [
+            {
+                "target_group": g.target_group,
+                "size": g.size,
+                "country": g.country,
+                "description": hide(g.description),
+            }
+            for g in groups
+        ],
+        "organisations": [
+            {
+                "organisation": str(o.target.uuid),
+                "name": hide(o.target.name),
+                "kind": o.target.kind,
+                "country": o.target.country,
+            }
+            for o in incident.organisation_targets.all()
+        ],
+        "target_count": incident.target_count,
         "actors": [
             {"role": a.role, "actor_type": a.actor_type, "country": a.country, "name": hide(a.name)}
             for a in incident.actors.all()

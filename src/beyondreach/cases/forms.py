@@ -22,9 +22,11 @@ from beyondreach.cases.inputs import (
     SCOPE_REASON_REQUIRED,
     SCRIPTS,
     ActorData,
+    GroupData,
     IncidentData,
     MechanismData,
     NameData,
+    OrganisationData,
     PersonData,
     ResponseData,
     SourceData,
@@ -35,6 +37,7 @@ from beyondreach.cases.inputs import (
 from beyondreach.core.forms import ReadableTextMixin
 from beyondreach.vocab.loader import vocabulary
 
+GROUP_ROWS_AT_MOST = 10  # groups one incident's form offers to link members to
 COUNTRIES = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
 COUNTRY_CHOICES = [("", "—"), *COUNTRIES]
 SCRIPT_CHOICES = [("", "—")] + [(s, s) for s in SCRIPTS]
@@ -225,10 +228,57 @@ class TargetForm(Form):
     relation = forms.CharField(
         max_length=40, required=False, help_text="For a relative: parent, sibling, spouse, child..."
     )
+    member_of = forms.TypedChoiceField(
+        choices=[("", "—"), *[(str(i), f"Group {i + 1}") for i in range(GROUP_ROWS_AT_MOST)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Member of",
+        help_text="A known member of a group below: counted in its size, not again.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "target_group", _blank(vocabulary("target_groups").choices()))
+
+
+class GroupForm(Form):
+    size = forms.IntegerField(
+        min_value=1, required=False, label="How many people", help_text="E.g. 317 denationalised."
+    )
+    target_group = forms.ChoiceField(required=False)
+    country = forms.ChoiceField(
+        choices=COUNTRY_CHOICES, required=False, label="Where they live (one country)"
+    )
+    description = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Who they are; shown only to roles that see identities.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "target_group", _blank(vocabulary("target_groups").choices()))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.has_changed() and not data.get("size") and "size" not in self.errors:
+            self.add_error("size", "Say how many people, even as an estimate.")
+        return data
+
+
+class OrganisationTargetForm(Form):
+    organisation = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=300, required=False, label="Organisation's name")
+    kind = forms.ChoiceField(choices=_blank(m.OrganisationKind.choices), required=False)
+    country = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.has_changed() and not data.get("organisation") and not data.get("name"):
+            self.add_error("name", "Give the organisation's name.")
+        return data
 
 
 class ActorForm(Form):
@@ -279,6 +329,8 @@ class ResponseForm(Form):
 PARTS: dict[str, tuple[type[forms.Form], int]] = {
     # prefix: (form, blank rows offered)
     "targets": (TargetForm, 2),
+    "groups": (GroupForm, 1),
+    "organisations": (OrganisationTargetForm, 1),
     "actors": (ActorForm, 1),
     "mechanisms": (MechanismForm, 1),
     "sources": (SourceForm, 2),
@@ -351,9 +403,28 @@ def incident_data_from_forms(
                 person_uuid=r["person"],
                 target_group=r["target_group"],
                 relation=r["relation"],
+                member_of=r["member_of"],
                 person=None if r["person"] else PersonData(names=_names(r)),
             )
             for r in _rows(sets["targets"])
+        ],
+        groups=[
+            GroupData(
+                size=r["size"],
+                target_group=r["target_group"],
+                country=r["country"],
+                description=r["description"],
+            )
+            for r in _rows(sets["groups"])
+        ],
+        organisations=[
+            OrganisationData(
+                organisation_uuid=r["organisation"],
+                name=r["name"],
+                kind=r["kind"] or m.OrganisationKind.OTHER,
+                country=r["country"],
+            )
+            for r in _rows(sets["organisations"])
         ],
         actors=[
             ActorData(
@@ -455,6 +526,7 @@ def incident_initial(
         "scope_criteria": list(incident.scope_criteria),
         "scope_reason": incident.scope_reason,
     }
+    groups = [g.pk for g in incident.groups.all()]
     parts: dict[str, list[dict[str, Any]]] = {
         "targets": [
             {
@@ -463,8 +535,27 @@ def incident_initial(
                 "role": t.role,
                 "target_group": t.target_group,
                 "relation": t.relation,
+                "member_of": groups.index(t.group_id) if t.group_id in groups else None,
             }
             for t in incident.targets.all()
+        ],
+        "groups": [
+            {
+                "size": g.size,
+                "target_group": g.target_group,
+                "country": g.country,
+                "description": g.description,
+            }
+            for g in incident.groups.all()
+        ],
+        "organisations": [
+            {
+                "organisation": o.target.uuid,
+                "name": o.target.name,
+                "kind": o.target.kind,
+                "country": o.target.country,
+            }
+            for o in incident.organisation_targets.all()
         ],
         "actors": [
             {"role": a.role, "actor_type": a.actor_type, "country": a.country, "name": a.name}

@@ -34,6 +34,7 @@ LABELS = {
     "scope_reason": "Why it is or is not in scope",
     "contact": "Contact details",
     "host_reason": "No host country, because",
+    "target_count": "Targets in all",
     "host_origin_confirmed": "A host country is also an origin state (confirmed)",
 }
 # In every version, but said by the version column or never changed.
@@ -144,6 +145,24 @@ def _target(t: Mapping[str, Any]) -> str:
     )
 
 
+def _group(g: Mapping[str, Any]) -> str:
+    group = g.get("target_group")
+    return _joined(
+        f"{g.get('size')} people",
+        _vocab("target_groups")(group) if group else None,
+        country(g["country"]) if g.get("country") else None,
+        g.get("description") or None,
+    )
+
+
+def _organisation(o: Mapping[str, Any]) -> str:
+    return _joined(
+        o.get("name") or None,
+        _choice(m.OrganisationKind)(o.get("kind", "")),
+        country(o["country"]) if o.get("country") else None,
+    )
+
+
 def _actor(a: Mapping[str, Any]) -> str:
     role = _choice(m.ActorRole)(a.get("role", ""))
     kind = _vocab("actor_types")(a.get("actor_type", ""))
@@ -210,6 +229,8 @@ RENDER: dict[str, Render] = {
     "host_reason": _choice(m.HostReason),
     "tactics": _vocab("tactics"),
     "targets": _target,
+    "groups": _group,
+    "organisations": _organisation,
     "actors": _actor,
     "legal_mechanisms": _mechanism,
     "sources": _source,

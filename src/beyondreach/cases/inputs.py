@@ -57,6 +57,27 @@ class TargetData:
     person: PersonData | None = None  # a new person, when person_uuid is None
     target_group: str = ""
     relation: str = ""
+    member_of: int | None = None  # the index of the group (IncidentData.groups) they belong to
+
+
+@dataclass
+class GroupData:
+    """A group targeted as one, counted by its size."""
+
+    size: int
+    target_group: str = ""
+    country: str = ""
+    description: str = ""
+
+
+@dataclass
+class OrganisationData:
+    """An organisation as a target: one already recorded, or a new one."""
+
+    organisation_uuid: uuid.UUID | None = None
+    name: str = ""
+    kind: str = m.OrganisationKind.OTHER
+    country: str = ""
 
 
 @dataclass
@@ -113,6 +134,8 @@ class IncidentData:
     place: str = ""
     coordinates: str = ""
     targets: list[TargetData] = field(default_factory=list)
+    groups: list[GroupData] = field(default_factory=list)
+    organisations: list[OrganisationData] = field(default_factory=list)
     actors: list[ActorData] = field(default_factory=list)
     mechanisms: list[MechanismData] = field(default_factory=list)
     sources: list[SourceData] = field(default_factory=list)
@@ -310,9 +333,42 @@ def scope_reason_missing(scope: str, reason: str) -> bool:
     return scope != m.Scope.IN_SCOPE and not reason.strip()
 
 
+MAX_GROUP_SIZE = 10_000_000  # more than any recorded mass denationalisation
+
+
+def _check_groups(data: IncidentData, errors: _Errors) -> None:
+    groups = vocabulary("target_groups")
+    members = [0] * len(data.groups)
+    for i, t in enumerate(data.targets):
+        if t.member_of is None:
+            continue
+        if 0 <= t.member_of < len(data.groups):
+            members[t.member_of] += 1
+        else:
+            errors.add(f"targets.{i}.member_of", "No such group in this incident.")
+    for i, g in enumerate(data.groups):
+        errors.check(
+            1 <= g.size <= MAX_GROUP_SIZE,
+            f"groups.{i}.size",
+            f"A group has 1 to {MAX_GROUP_SIZE:,} people.",
+        )
+        errors.check(
+            g.size >= members[i],
+            f"groups.{i}.size",
+            f"Smaller than its {members[i]} members named as targets.",
+        )
+        errors.check(
+            not g.target_group or g.target_group in groups,
+            f"groups.{i}.target_group",
+            f"Unknown target group {g.target_group!r}.",
+        )
+        errors.country(g.country, f"groups.{i}.country", blank=True)
+
+
 def _check_children(data: IncidentData, errors: _Errors) -> None:
     groups, actor_types = vocabulary("target_groups"), vocabulary("actor_types")
-    for part in ("targets", "actors", "mechanisms", "sources", "responses"):
+    parts = ("targets", "groups", "organisations", "actors", "mechanisms", "sources", "responses")
+    for part in parts:
         for i, row in enumerate(getattr(data, part)):
             _check_text(row, f"{part}.{i}.", errors, PLAIN_LIMITS)
     for i, t in enumerate(data.targets):
@@ -327,6 +383,13 @@ def _check_children(data: IncidentData, errors: _Errors) -> None:
                 errors.add(f"targets.{i}.person", "Choose a person or give a name.")
             else:
                 _check_person(t.person, f"targets.{i}.person", errors)
+    _check_groups(data, errors)
+    for i, o in enumerate(data.organisations):
+        if o.organisation_uuid is None:
+            errors.check(bool(o.name.strip()), f"organisations.{i}.name", "A name is required.")
+            errors.check(len(o.name) <= 300, f"organisations.{i}.name", "At most 300 characters.")
+        errors.choice(o.kind, m.OrganisationKind, f"organisations.{i}.kind")
+        errors.country(o.country, f"organisations.{i}.country", blank=True)
     for i, a in enumerate(data.actors):
         errors.choice(a.role, m.ActorRole, f"actors.{i}.role")
         errors.check(

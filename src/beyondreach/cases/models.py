@@ -124,6 +124,10 @@ class Incident(Scoped):
     scope_criteria = models.JSONField(default=list, blank=True)  # ScopeCriterion codes met
     scope_reason_sealed = models.BinaryField(default=b"")
     scope_reason = Sealed["Incident"]()
+    # How many people and organisations it targeted: persons (a group's known members are
+    # in its count), organisations, and each group by its size. Kept with the incident by
+    # the services (cases/rows.py), so that a count of targets is a sum of one column.
+    target_count = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -266,12 +270,91 @@ class TargetRole(models.TextChoices):
     BYSTANDER = "bystander", "Bystander"
 
 
+class IncidentGroup(Scoped):
+    """A group targeted as one: "317 people stripped of nationality", "11 people designated".
+    Counted by its size; the members known by name are person targets linked to it."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="groups")
+    target_group = models.CharField(max_length=40, blank=True)  # vocab "target_groups"
+    size = models.PositiveIntegerField()
+    country = models.CharField(max_length=2, blank=True)  # where they live, if one country
+    description_sealed = models.BinaryField(default=b"")
+    description = Sealed["IncidentGroup"]()  # "students of one university": can identify
+
+    class Meta:
+        ordering = ["id"]
+
+
+class IncidentTargetGroup(models.Model):
+    """One target group an incident reached, through a person or a group target: the
+    groups of its targets, once each, kept by the services with the targets (cases/rows.py)
+    and dated like IncidentOrigin, so the list filters and statistics count by one table."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="target_group_codes"
+    )
+    target_group = models.CharField(max_length=40)  # vocab "target_groups"
+    start_date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "target_group"], name="target_group_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "target_group", "-start_date", "-incident"],
+                name="target_group_org_code_date",
+            )
+        ]
+
+
+class OrganisationKind(models.TextChoices):
+    MEDIA = "media_outlet", "Media outlet"
+    NGO = "ngo", "Non-governmental organisation"
+    COMPANY = "company", "Company or business"
+    COMMUNITY = "community_group", "Community group or association"
+    OTHER = "other", "Other organisation"
+
+
+class TargetedOrganisation(Scoped):
+    """An organisation targeted by incidents (a media outlet, an NGO, a company), recorded
+    once by the organisation that holds the records. Not `core.Organisation`, the tenant."""
+
+    name_sealed = models.BinaryField(default=b"")
+    name = Sealed["TargetedOrganisation"]()
+    kind = models.CharField(max_length=16, choices=OrganisationKind.choices)
+    country = models.CharField(max_length=2, blank=True)  # where it is registered or works
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class IncidentOrganisation(Scoped):
+    """An organisation as a target of an incident."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="organisation_targets"
+    )
+    target = models.ForeignKey(
+        TargetedOrganisation, on_delete=models.PROTECT, related_name="targetings"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "target"], name="organisation_target_once")
+        ]
+
+
 class IncidentTarget(Scoped):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="targets")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="targetings")
     role = models.CharField(max_length=10, choices=TargetRole.choices)
     target_group = models.CharField(max_length=40, blank=True)  # vocab "target_groups"
     relation = models.CharField(max_length=40, blank=True)  # e.g. "parent" of the primary target
+    # A known member of a group target: counted in the group's size, not again.
+    group = models.ForeignKey(
+        IncidentGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="members"
+    )
 
     class Meta:
         ordering = ["id"]  # entry order, so exports and history diffs are stable

@@ -48,7 +48,18 @@ def incident_columns(data: IncidentData) -> dict[str, Any]:
         "scope": data.scope,
         "scope_criteria": sorted(data.scope_criteria),
         "scope_reason": data.scope_reason,
+        "target_count": target_count(data),
     }
+
+
+def target_count(data: IncidentData) -> int:
+    """People and organisations targeted: each person once (a group's known members are in
+    its size), each organisation once, each group by its size."""
+    persons = {
+        t.person_uuid or index for index, t in enumerate(data.targets) if t.member_of is None
+    }
+    organisations = {o.organisation_uuid or index for index, o in enumerate(data.organisations)}
+    return len(persons) + len(organisations) + sum(g.size for g in data.groups)
 
 
 def incident_set_columns(incident: m.Incident, data: IncidentData) -> None:
@@ -77,6 +88,17 @@ def incident_part_rows(incident: m.Incident, data: IncidentData) -> dict[str, li
         "origins": coded(m.IncidentOrigin, "country", [c.upper() for c in data.origin_states]),
         "hosts": coded(m.IncidentHost, "country", [c.upper() for c in data.host_countries]),
         "tactics": coded(m.IncidentTactic, "tactic", data.tactics),
+        "target_group_codes": coded(
+            m.IncidentTargetGroup,
+            "target_group",
+            [
+                *(t.target_group for t in data.targets if t.target_group),
+                *(g.target_group for g in data.groups if g.target_group),
+            ],
+        ),
+        "groups": [
+            row(m.IncidentGroup, **{**vars(g), "country": g.country.upper()}) for g in data.groups
+        ],
         "actors": [
             row(m.IncidentActor, **{**vars(a), "country": a.country.upper()}) for a in data.actors
         ],

@@ -63,6 +63,9 @@ def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) ->
             incident.hosts,
             incident.tactics,
             incident.targets,
+            incident.groups,
+            incident.target_group_codes,
+            incident.organisation_targets,
             incident.actors,
             incident.mechanisms,
             incident.sources,
@@ -89,10 +92,12 @@ def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
     incident_set_columns(incident, data)
     incident.assignee = _assignee(incident.organisation, data)
     incident.save()
-    for rows in incident_part_rows(incident, data).values():
+    parts = incident_part_rows(incident, data)
+    for rows in parts.values():
         if rows:
             type(rows[0]).objects.bulk_create(rows)
-    _apply_targets(incident, data, actor)
+    _apply_targets(incident, data, actor, groups=parts["groups"])
+    _apply_organisations(incident, data, actor)
 
 
 def _assignee(org: Organisation, data: IncidentData) -> User | None:
@@ -104,7 +109,9 @@ def _assignee(org: Organisation, data: IncidentData) -> User | None:
     return assignee
 
 
-def _apply_targets(incident: m.Incident, data: IncidentData, actor: User) -> None:
+def _apply_targets(
+    incident: m.Incident, data: IncidentData, actor: User, *, groups: list[m.IncidentGroup]
+) -> None:
     org = incident.organisation
     seen: set[int] = set()
     for index, target in enumerate(data.targets):
@@ -127,8 +134,42 @@ def _apply_targets(incident: m.Incident, data: IncidentData, actor: User) -> Non
             role=target.role,
             target_group=target.target_group,
             relation=target.relation,
+            group=None if target.member_of is None else groups[target.member_of],
         )
         row.save()
+
+
+def _apply_organisations(incident: m.Incident, data: IncidentData, actor: User) -> None:
+    org = incident.organisation
+    seen: set[int] = set()
+    for index, given in enumerate(data.organisations):
+        if given.organisation_uuid is not None:
+            target = m.TargetedOrganisation.objects.filter(
+                uuid=given.organisation_uuid, organisation=org
+            ).first()
+            if target is None:
+                raise NotFoundError(
+                    "No such organisation in your records.",
+                    field=f"organisations.{index}.organisation_uuid",
+                )
+        else:
+            target = m.TargetedOrganisation(
+                organisation=org, kind=given.kind, country=given.country.upper()
+            )
+            target.name = given.name.strip()
+            target.save()
+            audit_record(
+                organisation=org,
+                actor=actor,
+                action="targeted_organisation.create",
+                record_type="targeted_organisation",
+                record_id=target.uuid,
+            )
+        if target.pk not in seen:
+            seen.add(target.pk)
+            m.IncidentOrganisation.objects.create(
+                organisation=org, incident=incident, target=target
+            )
 
 
 def _person_new(org: Organisation, data: PersonData, actor: User) -> m.Person:

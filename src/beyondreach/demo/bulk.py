@@ -21,7 +21,7 @@ import json
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from multiprocessing.sharedctypes import Synchronized
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_snapshot, person_snapshot
-from beyondreach.cases.inputs import PersonData
+from beyondreach.cases.inputs import IncidentData, PersonData, TargetData
 from beyondreach.cases.names import name_digests
 from beyondreach.cases.rows import incident_part_rows, incident_set_columns
 from beyondreach.core import crypto
@@ -262,7 +262,7 @@ class _Loader:
                 rows.tokens.append((person, _digests(target.new, self.keys[org_id])))
 
     def _incident(self, plan: Plan) -> m.Incident:
-        data, writer = plan.data, self.orgs.writers[plan.organisation]
+        data, writer = _with_targets(plan), self.orgs.writers[plan.organisation]
         incident = m.Incident(
             organisation_id=self.orgs.organisations[plan.organisation].pk,
             created_by=writer,
@@ -272,7 +272,7 @@ class _Loader:
         return incident
 
     def _children(self, plan: Plan, incident: m.Incident, rows: _Rows) -> None:
-        data, org_id = plan.data, incident.organisation_id
+        data, org_id = _with_targets(plan), incident.organisation_id
         made: dict[str, list[Any]] = {
             **incident_part_rows(incident, data),
             "targets": [
@@ -327,6 +327,16 @@ class _Loader:
                     record_type="incident",
                     detail={"incidents": len(mine), "persons": persons},
                 )
+
+
+def _with_targets(plan: Plan) -> IncidentData:
+    """The plan's incident with its targets as the services get them, so the rows built
+    from it (the target count, the target groups) are the services' own."""
+    targets = [
+        TargetData(role=t.role, target_group=t.target_group, relation=t.relation)
+        for t in plan.targets
+    ]
+    return replace(plan.data, targets=targets)
 
 
 def _person(org_id: int, data: PersonData) -> tuple[m.Person, list[m.PersonName]]:

@@ -14,9 +14,11 @@ from datetime import date, timedelta
 
 from beyondreach.cases.inputs import (
     ActorData,
+    GroupData,
     IncidentData,
     MechanismData,
     NameData,
+    OrganisationData,
     PersonData,
     SourceData,
     TargetData,
@@ -345,11 +347,30 @@ def _designation(today: date) -> IncidentData:
     return IncidentData(
         title="Exiled dissidents in three countries designated as terrorists",
         narrative=f"{FICTIONAL} The interior ministry listed eleven exiles living in the "
-        "United Kingdom, Türkiye and Canada as terrorists and froze their families' assets.",
+        "United Kingdom, Türkiye and Canada as terrorists, froze their families' assets and "
+        "those of three companies they run.",
         start_date=started,
         host_countries=["GB", "TR", "CA"],
         origin_states=["BH"],
         tactics=["terrorist_designation", "asset_freeze"],
+        targets=[
+            TargetData(
+                role="primary",
+                target_group="activist",
+                member_of=0,
+                person=_person([(name, "Latn")], nationality="BH", residence=home),
+            )
+            for name, home in (("Fictional Exile Ali", "GB"), ("Fictional Exile Sara", "CA"))
+        ],
+        groups=[
+            GroupData(
+                size=11, target_group="activist", description="Exiles named in the ministry's list"
+            )
+        ],
+        organisations=[
+            OrganisationData(name=f"Fictional Exile Media {n} Ltd", kind="company", country="GB")
+            for n in ("North", "South", "West")
+        ],
         actors=[ActorData(role="perpetrator", actor_type="government", country="BH")],
         mechanisms=[MechanismData(kind="terrorist_designation", issued_by="BH")],
         sources=[

@@ -44,6 +44,8 @@ def referral_packet(referral: Referral) -> dict[str, Any]:
         target.pop("person", None)
     for source in snapshot["sources"]:
         source.pop("id", None)
+    for organisation in snapshot["organisations"]:
+        organisation.pop("organisation", None)
     return {
         "referral": str(referral.uuid),
         "from": incident.organisation.name,

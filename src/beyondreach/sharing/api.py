@@ -16,7 +16,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from beyondreach.cases.api import ActorOut, MechanismOut, PageIn, ResponseOut, page_of
+from beyondreach.cases.api import ActorOut, GroupOut, MechanismOut, PageIn, ResponseOut, page_of
 from beyondreach.core.decorators import api_user
 from beyondreach.sharing.export import shared_incident_view
 from beyondreach.sharing.models import Share
@@ -36,6 +36,13 @@ class SharedTargetOut(Schema):
     role: str
     target_group: str
     relation: str
+    member_of: int | None
+
+
+class SharedOrganisationOut(Schema):
+    name: str
+    kind: str
+    country: str
 
 
 class SharedSourceOut(Schema):
@@ -72,6 +79,9 @@ class SharedIncidentOut(Schema):
     coordinates: str
     tactics: list[str]
     targets: list[SharedTargetOut]
+    groups: list[GroupOut]
+    organisations: list[SharedOrganisationOut]
+    target_count: int
     actors: list[ActorOut]
     legal_mechanisms: list[MechanismOut]
     sources: list[SharedSourceOut]

@@ -23,6 +23,8 @@ def shared_incident_view(shared: SharedIncident) -> dict[str, Any]:
         target.pop("person")
     for source in view["sources"]:
         source.pop("id")
+    for organisation in view["organisations"]:
+        organisation.pop("organisation")
     share = shared.share
     view["shared"] = {
         "by": share.owner.name,

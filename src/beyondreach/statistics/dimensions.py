@@ -148,7 +148,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "target_group",
             "Target group",
-            lambda: _nonblank("targets__target_group"),
+            lambda: F("target_group_codes__target_group"),
             vocabulary("target_groups").label,
             _filter("target_group"),
         ),

@@ -23,9 +23,9 @@ from beyondreach.statistics.selectors import (
     StatisticsInputError,
     counted_filters,
     counted_incidents,
+    counts_by,
     drill_filters,
     key_of,
-    measure_of,
 )
 
 ORIGIN, YEAR = DIMENSIONS["origin"], DIMENSIONS["year"]
@@ -62,9 +62,9 @@ def statistics_flows(
     if measure not in MEASURES:
         raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
-    qs, counted = counted_incidents(user, filters, source), measure_of(measure)
-    grouped = qs.values(o=ORIGIN.expression(), h=HOST.expression(), y=YEAR.expression()).annotate(
-        n=counted
+    qs = counted_incidents(user, filters, source)
+    grouped = counts_by(
+        qs, measure, o=ORIGIN.expression(), h=HOST.expression(), y=YEAR.expression()
     )
     flows = [
         Flow(key_of(ORIGIN, g["o"]), key_of(HOST, g["h"]), key_of(YEAR, g["y"]), g["n"])
@@ -72,7 +72,7 @@ def statistics_flows(
         if g["n"]
     ]
     flows.sort(key=lambda f: (-f.value, ORIGIN.name(f.origin), HOST.name(f.host), f.year or ""))
-    return Flows(measure, filters, source, flows, qs.aggregate(n=counted)["n"])
+    return Flows(measure, filters, source, flows, counts_by(qs, measure)[0]["n"] or 0)
 
 
 def flows_json(found: Flows) -> dict[str, Any]:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.selectors import COUNTED, IncidentFilters, incident_list_visible_to
@@ -94,12 +96,35 @@ def drill_filters(
     return IncidentFilters(**chosen)
 
 
-def measure_of(measure: str) -> Any:
-    """What a cell counts. Targets: the target rows of the cell's incidents, each once
-    however many cells of the row its incident has; by target group, those of the group."""
-    if measure == "targets":
-        return Count("targets__id", distinct=True)
-    return Count("id", distinct=True)
+def counts_by(qs: QuerySet[m.Incident], measure: str, **values: Any) -> list[dict[str, Any]]:
+    """The measure of the incidents `qs` by the given expressions, one dict per cell (the
+    expressions' names and `n`); with no expression, one dict: the total.
+
+    Incidents: each once per cell. Targets: the sum of the cell's incidents' `target_count`
+    (people and organisations; a group by its size), each incident once per cell however
+    many rows of the cell it has (two targets of one group, two actors of one type). The
+    database cannot sum "once per incident" in one grouping, so the cells' distinct
+    (values, incident, count) rows are summed by an outer query over them."""
+    if measure != "targets":
+        counted = Count("id", distinct=True)
+        if not values:
+            return [qs.aggregate(n=counted)]
+        return [dict(cell) for cell in qs.values(**values).annotate(n=counted)]
+    inner = qs.values(**values, one_incident=F("id"), weight=F("target_count")).distinct()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # no incident can match (a partner-less coalition): nothing to add
+        return [] if values else [{"n": None}]
+    names = list(values)
+    quoted = [connection.ops.quote_name(name) for name in names]
+    group = f" GROUP BY {', '.join(quoted)}" if names else ""
+    with connection.cursor() as cursor:
+        # Only the compiled query, with its parameters apart, and our own quoted names.
+        cursor.execute(
+            f"SELECT {''.join(q + ', ' for q in quoted)}SUM(weight) FROM ({sql}) cells{group}",  # noqa: S608
+            params,
+        )
+        return [dict(zip([*names, "n"], row, strict=True)) for row in cursor.fetchall()]
 
 
 def dimension(code: str, *, field: str) -> Dimension:
@@ -176,11 +201,11 @@ def statistics_table(
     if measure not in MEASURES:
         raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
-    qs, counted = counted_incidents(user, filters, source), measure_of(measure)
-    row_totals = _totals(qs, row_dim, counted)
-    col_totals = _totals(qs, col_dim, counted) if col_dim else {}
+    qs = counted_incidents(user, filters, source)
+    row_totals = _totals(qs, row_dim, measure)
+    col_totals = _totals(qs, col_dim, measure) if col_dim else {}
     if col_dim:
-        grouped = qs.values(r=row_dim.expression(), c=col_dim.expression()).annotate(n=counted)
+        grouped = counts_by(qs, measure, r=row_dim.expression(), c=col_dim.expression())
         cells = [
             Cell(key_of(row_dim, g["r"]), key_of(col_dim, g["c"]), g["n"])
             for g in grouped
@@ -188,12 +213,12 @@ def statistics_table(
         ]
     else:
         cells = [Cell(row, None, n) for row, n in row_totals.items()]
-    total = qs.aggregate(n=counted)["n"]
+    total = counts_by(qs, measure)[0]["n"] or 0
     return Table(row_dim, col_dim, measure, filters, source, cells, row_totals, col_totals, total)
 
 
-def _totals(qs: QuerySet[m.Incident], dim: Dimension, counted: Any) -> dict[Key, int]:
-    grouped = qs.values(v=dim.expression()).annotate(n=counted)
+def _totals(qs: QuerySet[m.Incident], dim: Dimension, measure: str) -> dict[Key, int]:
+    grouped = counts_by(qs, measure, v=dim.expression())
     found = {key_of(dim, g["v"]): g["n"] for g in grouped if g["n"]}
     return dict(sorted(found.items(), key=lambda item: _order(dim, *item)))
 

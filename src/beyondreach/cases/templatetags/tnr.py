@@ -26,6 +26,7 @@ CHOICES: dict[str, type[TextChoices]] = {
     "scopes": m.Scope,
     "scope_criteria": m.ScopeCriterion,
     "host_reasons": m.HostReason,
+    "organisation_kinds": m.OrganisationKind,
 }
 
 
