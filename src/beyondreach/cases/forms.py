@@ -7,6 +7,7 @@ they name, so a rejected form comes back with everything the user typed.
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from typing import Any
 
@@ -215,8 +216,14 @@ class IncidentForm(Form):
         return data
 
 
+NEW_PERSON = "new"  # the answer to "the same person?": a new person after all
+
+
 class TargetForm(Form):
     person = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Asked when the name typed matches recorded persons (views.ask_same_person): one of
+    # them, or NEW_PERSON. Hidden until then, and it carries the answer through the next post.
+    same_person = forms.CharField(required=False, widget=forms.HiddenInput, label="Same person?")
     name = forms.CharField(max_length=300, required=False, label="Name or alias")
     script = forms.ChoiceField(choices=SCRIPT_CHOICES, required=False)
     other_name = forms.CharField(
@@ -344,9 +351,14 @@ def part_formsets(
     """One formset per part; `more` names a part that gets one more blank row."""
     sets = {}
     for prefix, (form, extra) in PARTS.items():
+        total = f"{prefix}-TOTAL_FORMS"
+        if data is not None and total not in data:
+            # A form posted without a part (a script written before the part existed)
+            # has none of its rows, as a page posting no row of it.
+            data = data.copy()
+            data[total], data[f"{prefix}-INITIAL_FORMS"] = "0", "0"
         if data is not None and prefix == more:
             data = data.copy()
-            total = f"{prefix}-TOTAL_FORMS"
             data[total] = str(int(data.get(total, 0) or 0) + 1)
         rows = (initial or {}).get(prefix, [])
         factory = formset_factory(form, extra=extra if data is None else 0, can_delete=True)
@@ -360,6 +372,17 @@ def _rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
         for f in formset.forms
         if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]
+
+
+def _chosen_person(row: dict[str, Any]) -> uuid.UUID | None:
+    """The recorded person chosen as the same as the name typed, if one was."""
+    chosen = row.get("same_person") or ""
+    if chosen in ("", NEW_PERSON):
+        return None
+    try:
+        return uuid.UUID(chosen)
+    except ValueError:
+        return None  # not one we offered: the row asks again (views.ask_same_person)
 
 
 def _names(row: dict[str, Any]) -> list[NameData]:
@@ -400,11 +423,11 @@ def incident_data_from_forms(
         targets=[
             TargetData(
                 role=r["role"],
-                person_uuid=r["person"],
+                person_uuid=r["person"] or _chosen_person(r),
                 target_group=r["target_group"],
                 relation=r["relation"],
                 member_of=r["member_of"],
-                person=None if r["person"] else PersonData(names=_names(r)),
+                person=None if r["person"] or _chosen_person(r) else PersonData(names=_names(r)),
             )
             for r in _rows(sets["targets"])
         ],

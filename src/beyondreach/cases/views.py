@@ -19,6 +19,7 @@ from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_view, person_view, pseudonym
 from beyondreach.cases.forms import (
     COUNTRY_CHOICES,
+    NEW_PERSON,
     Form,
     IncidentForm,
     NameFormSet,
@@ -41,11 +42,13 @@ from beyondreach.cases.selectors import (
     TACTIC_CATEGORIES,
     IncidentCodes,
     IncidentFilters,
+    PersonCandidate,
     access_incident,
     access_person,
     incident_list_codes,
     incident_match_count,
     incident_page,
+    person_candidates,
     person_incidents,
     person_page,
     record_history,
@@ -311,6 +314,8 @@ def incident_form_page(
     if more:  # "add a row" keeps everything typed and shows one more blank row
         return _render_form(request, form, sets, incident, validate=False)
     if form.is_valid() and all(s.is_valid() for s in sets.values()):
+        if ask_same_person(user, sets["targets"]):
+            return _render_form(request, form, sets, incident, status=400)
         try:
             data = incident_data_from_forms(form, sets)
             if incident is None:
@@ -326,6 +331,44 @@ def incident_form_page(
         except ApplicationError as exc:
             form.add_error(None, exc.message)
     return _render_form(request, form, sets, incident, status=400)
+
+
+def ask_same_person(user: User, targets: forms.BaseFormSet) -> bool:  # type: ignore[type-arg]
+    """Before a new person is made for a name typed in a target row, offer the recorded
+    persons whose names match it, in any script: one typed "Гульнара Тохтиева" may be the
+    "Gulnara Tokhtieva" of an earlier incident. Without JavaScript: the form comes back
+    with the question, answered on the next post. True when a row asks."""
+    asked = False
+    for row in targets.forms:
+        c = row.cleaned_data if row.has_changed() else {}
+        if not c or c.get("DELETE") or c.get("person"):
+            continue
+        candidates = person_candidates(user, [c.get("name") or "", c.get("other_name") or ""])
+        offered = {str(p.uuid) for p in candidates}
+        answer = c.get("same_person") or ""
+        if not candidates or answer == NEW_PERSON or answer in offered:
+            continue
+        field = row.fields["same_person"]
+        field.widget = forms.RadioSelect(
+            choices=[
+                *((str(p.uuid), _candidate_label(p)) for p in candidates),
+                (NEW_PERSON, "A new person: none of these"),
+            ]
+        )
+        count = len(candidates)
+        row.add_error(
+            "same_person",
+            f"{count} recorded person{pluralize(count)} match{pluralize(count, 'es,')} this "
+            "name. Is it the same person? Choose one, or a new person.",
+        )
+        asked = True
+    return asked
+
+
+def _candidate_label(p: PersonCandidate) -> str:
+    countries = ", ".join(p.nationalities) or "nationality not recorded"
+    incidents = f"in {p.incidents} incident{pluralize(p.incidents)}"
+    return f"{p.name} ({p.pseudonym}; {countries}; {incidents})"
 
 
 def _render_form(
