@@ -67,7 +67,9 @@ def _register_focal_point(page: Page, base: str, hook_url: str) -> str:
     return secret
 
 
-def _record_urgent_incident(page: Page, title: str, host: str) -> None:
+def _record_urgent_incident(
+    page: Page, title: str, host: str, target: str = "Dilnur Abdulla"
+) -> None:
     page.get_by_role("link", name="Record an incident").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Narrative").fill("Her lawyer says the court sits on Thursday.")
@@ -75,7 +77,7 @@ def _record_urgent_incident(page: Page, title: str, host: str) -> None:
     page.get_by_role("listbox", name="Origin states").select_option(["CN"])
     page.get_by_role("listbox", name="Host countries").select_option([host])
     page.get_by_label("Extradition request").check()
-    page.get_by_role("group", name="Target 1").get_by_label("Name or alias").fill("Dilnur Abdulla")
+    page.get_by_role("group", name="Target 1").get_by_label("Name or alias").fill(target)
     page.get_by_role("group", name="Target 1").get_by_label("Role").select_option("primary")
     page.get_by_role("button", name="Save incident").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
@@ -126,7 +128,7 @@ def test_a_focal_point_gets_an_urgent_incident_in_its_country_and_nothing_else(
         for identifying in ("Uyghur journalist", "Dilnur", "Thursday"):
             assert identifying not in text  # coded facts only, never names or narrative
 
-    _record_urgent_incident(page, "Deportation order in Berlin", "DE")
+    _record_urgent_incident(page, "Deportation order in Berlin", "DE", target="Erkin Tursun")
     run_worker()
     time.sleep(0.5)
     run_worker()

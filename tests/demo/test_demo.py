@@ -140,7 +140,7 @@ def _incidents() -> list[m.Incident]:
 
 def comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
     """A snapshot without what differs between two loads: ids, pseudonyms, version."""
-    drop = {"id", "person", "pseudonym", "version"}
+    drop = {"id", "person", "organisation", "pseudonym", "version"}
     snapshot = {**snapshot, "assignee": bool(snapshot["assignee"])}
     return {
         key: (

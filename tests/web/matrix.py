@@ -28,7 +28,8 @@ from beyondreach.cases.inputs import (
     SourceData,
     TargetData,
 )
-from beyondreach.cases.services import incident_create
+from beyondreach.cases.merges import person_merge
+from beyondreach.cases.services import incident_create, person_create
 from beyondreach.core.attachments import prepare_attachment
 from beyondreach.reports.services import channel_open, member_key_create, report_submit
 
@@ -72,6 +73,12 @@ PAGES: dict[str, Entry] = {
         "staff",
         {"GET": (200, 200, 403, 403), "POST": (400, 400, 403, 403)},
     ),
+    "persons/<str:person_id>/merge/": (
+        "staff",
+        {"GET": (200, 200, 403, 403), "POST": (400, 400, 403, 403)},
+    ),
+    # An undo of a merge undone already changes nothing and goes back to the person.
+    "persons/merges/<str:merge_id>/undo/": ("staff", {"POST": (302, 302, 403, 403)}),
     # Statistics (tests/statistics): counts, for every role; without a query, the defaults.
     "statistics/": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/table.csv": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
@@ -345,7 +352,13 @@ def matrix_records(personas: Personas) -> dict[str, str]:
     document = incident_document_add(
         actor=personas.case_worker, incident=incident, attachment=photo
     )
+    twice = [
+        person_create(actor=personas.case_worker, data=PersonData(names=[NameData("Matrix Twin")]))
+        for _ in range(2)
+    ]
+    merge = person_merge(actor=personas.case_worker, survivor=twice[0], merged=twice[1])
     return {
+        "merge_id": str(merge.uuid),
         "incident_id": str(incident.uuid),
         **alerts_records(personas, incident),
         **referrals_records(personas, incident),

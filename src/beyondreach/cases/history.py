@@ -39,7 +39,12 @@ LABELS = {
 }
 # In every version, but said by the version column or never changed.
 UNSHOWN = frozenset({"id", "pseudonym", "version"})
-ACTIONS = {"create": "Created", "update": "Edited"}
+ACTIONS = {
+    "create": "Created",
+    "update": "Edited",
+    "merge": "Merged with a duplicate record",
+    "merge_undo": "Merge undone",
+}
 
 Render = Callable[[Any], str]
 

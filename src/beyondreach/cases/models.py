@@ -235,6 +235,11 @@ class Person(Scoped):
     consent_share_partners = models.BooleanField(default=False)
     consent_share_authorities = models.BooleanField(default=False)
     consent_public_statistics = models.BooleanField(default=False)
+    # Set when the person was found to be another one recorded twice and merged into it:
+    # kept, so that the merge can be undone, but no longer listed or found by name.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -501,6 +506,25 @@ class Response(Scoped):
 
     class Meta:
         ordering = ["id"]
+
+
+class PersonMerge(Scoped):
+    """One person merged into another, and what moved, so that it can be undone: the
+    incidents whose target moved, the names copied to the survivor, and the targets dropped
+    because the survivor was already a target of the same incident (ids and codes only:
+    nothing sealed here). The merged person keeps its own names, for the undo."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved_incidents = models.JSONField(default=list)  # incident ids
+    copied_names = models.JSONField(default=list)  # PersonName ids on the survivor
+    dropped_targets = models.JSONField(default=list)  # [{"incident", "role", ...}]
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class RecordVersion(models.Model):

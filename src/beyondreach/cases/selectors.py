@@ -322,7 +322,7 @@ def person_candidates(user: User, names: list[str]) -> list[PersonCandidate]:
     if not ids:
         return []
     found = (
-        m.Person.objects.filter(organisation_id=_org_id(user), pk__in=ids)
+        m.Person.objects.filter(organisation_id=_org_id(user), pk__in=ids, merged_into=None)
         .annotate(incident_count=Count("targetings"))
         .prefetch_related("names")
         .order_by("-incident_count", "-id")[:SAME_PERSON_CANDIDATES]
@@ -340,7 +340,30 @@ def person_candidates(user: User, names: list[str]) -> list[PersonCandidate]:
 
 
 def person_list_visible_to(user: User) -> QuerySet[m.Person]:
-    return m.Person.objects.filter(organisation_id=_org_id(user)).prefetch_related("names")
+    """The organisation's persons, but those merged into another (cases/merges.py)."""
+    return m.Person.objects.filter(
+        organisation_id=_org_id(user), merged_into__isnull=True
+    ).prefetch_related("names")
+
+
+def access_person_merge(user: User, merge_id: str | uuid.UUID) -> m.PersonMerge:
+    merge = (
+        m.PersonMerge.objects.select_related("survivor", "merged")
+        .filter(organisation_id=_org_id(user), uuid=parse_record_id(merge_id))
+        .first()
+    )
+    if merge is None:
+        raise NotFoundError("No such merge.")
+    return merge
+
+
+def person_merges(person: m.Person) -> list[m.PersonMerge]:
+    """The merges into this person, newest first, for its page (and their undo)."""
+    return list(
+        m.PersonMerge.objects.filter(survivor=person)
+        .select_related("merged", "actor", "undone_by")
+        .order_by("-at")
+    )
 
 
 @dataclass(frozen=True)

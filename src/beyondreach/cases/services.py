@@ -172,6 +172,16 @@ def _apply_organisations(incident: m.Incident, data: IncidentData, actor: User) 
             )
 
 
+def incident_recount(incident_id: int) -> None:
+    """Count an incident's targets again after its person targets changed outside an edit
+    of the incident (a merge of two of its persons): as cases/rows.py counts them."""
+    incident = m.Incident.objects.get(pk=incident_id)
+    persons = m.IncidentTarget.objects.filter(incident=incident, group__isnull=True).count()
+    organisations = m.IncidentOrganisation.objects.filter(incident=incident).count()
+    sizes = sum(incident.groups.values_list("size", flat=True))
+    m.Incident.objects.filter(pk=incident_id).update(target_count=persons + organisations + sizes)
+
+
 def _person_new(org: Organisation, data: PersonData, actor: User) -> m.Person:
     person = m.Person(organisation=org)
     _person_apply(person, data)

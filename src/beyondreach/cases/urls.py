@@ -20,4 +20,10 @@ urlpatterns = [
     path("persons/", views.person_list, name="person-list"),
     path("persons/<str:person_id>/", views.person_detail, name="person-detail"),
     path("persons/<str:person_id>/edit/", views.person_edit, name="person-edit"),
+    path("persons/<str:person_id>/merge/", views.person_merge_page, name="person-merge"),
+    path(
+        "persons/merges/<str:merge_id>/undo/",
+        views.person_merge_undo_view,
+        name="person-merge-undo",
+    ),
 ]

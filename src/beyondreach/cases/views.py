@@ -35,6 +35,7 @@ from beyondreach.cases.forms import (
     set_choices,
 )
 from beyondreach.cases.inputs import InvalidInputError
+from beyondreach.cases.merges import person_merge, person_merge_undo
 from beyondreach.cases.selectors import (
     COUNTED,
     NO_HOST,
@@ -45,11 +46,13 @@ from beyondreach.cases.selectors import (
     PersonCandidate,
     access_incident,
     access_person,
+    access_person_merge,
     incident_list_codes,
     incident_match_count,
     incident_page,
     person_candidates,
     person_incidents,
+    person_merges,
     person_page,
     record_history,
 )
@@ -432,6 +435,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "view": person_view(person, user),
         "pseudonym": pseudonym(person),
         "targetings": person_incidents(person),
+        "merges": person_merges(person),
         "history": record_history(user, person.uuid),
     }
     return render(request, "cases/person_detail.html", context)
@@ -473,3 +477,52 @@ def person_edit(request: HttpRequest, person_id: str) -> HttpResponse:
         {"form": form, "names": name_set, "person": person},
         status=status,
     )
+
+
+class MergeSearchForm(Form):
+    q = forms.CharField(max_length=200, label="The duplicate's name (any script)")
+
+
+@member_required(write=True)
+@require_http_methods(["GET", "POST"])
+def person_merge_page(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Find the duplicate of this person by name, then merge it into this one. A name comes
+    by POST only (see _search_data); without JavaScript, one page and two posts."""
+    user = request_user(request)
+    person = access_person(user, person_id)
+    if person.merged_into_id:
+        return redirect("person-detail", person_id=person.uuid)
+    form = MergeSearchForm(request.POST if request.method == "POST" else None)
+    candidates: list[PersonCandidate] = []
+    chosen = request.POST.get("duplicate", "")
+    if chosen:
+        try:
+            duplicate = access_person(user, chosen)
+            person_merge(actor=user, survivor=person, merged=duplicate)
+        except InvalidInputError as exc:
+            form.add_error(None, "; ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            return redirect("person-detail", person_id=person.uuid)
+    elif form.is_valid():
+        candidates = [
+            c for c in person_candidates(user, [form.cleaned_data["q"]]) if c.uuid != person.uuid
+        ]
+        if not candidates:
+            form.add_error("q", "No other recorded person has this name.")
+    context = {
+        "person": person,
+        "pseudonym": pseudonym(person),
+        "name": next((n.value for n in person.names.all()), ""),
+        "form": form,
+        "candidates": [(c, _candidate_label(c)) for c in candidates],
+    }
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "cases/person_merge.html", context, status=status)
+
+
+@member_required(write=True)
+@require_http_methods(["POST"])
+def person_merge_undo_view(request: HttpRequest, merge_id: str) -> HttpResponse:
+    user = request_user(request)
+    merge = person_merge_undo(actor=user, merge=access_person_merge(user, merge_id))
+    return redirect("person-detail", person_id=merge.survivor.uuid)

@@ -5,180 +5,420 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title_sealed', models.BinaryField(default=b'')),
-                ('narrative_sealed', models.BinaryField(default=b'')),
-                ('start_date', models.DateField()),
-                ('start_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year'), ('approximate', 'Approximate')], default='day', max_length=12)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year'), ('approximate', 'Approximate')], max_length=12)),
-                ('host_country', models.CharField(max_length=2)),
-                ('place_sealed', models.BinaryField(default=b'')),
-                ('coordinates_sealed', models.BinaryField(default=b'')),
-                ('tlp', models.CharField(choices=[('red', 'TLP:RED'), ('amber', 'TLP:AMBER'), ('green', 'TLP:GREEN'), ('clear', 'TLP:CLEAR')], default='amber', max_length=5)),
-                ('status', models.CharField(choices=[('new', 'New'), ('triage', 'Triage'), ('open', 'Open'), ('referred', 'Referred'), ('closed', 'Closed')], default='new', max_length=10)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('verification', models.CharField(choices=[('unverified', 'Unverified (no source)'), ('reported', 'Reported (not corroborated)'), ('corroborated', 'Corroborated (two independent, reliable sources)'), ('disputed', 'Disputed')], default='unverified', max_length=12)),
-                ('verification_overridden', models.BooleanField(default=False)),
-                ('verification_reason_sealed', models.BinaryField(default=b'')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title_sealed", models.BinaryField(default=b"")),
+                ("narrative_sealed", models.BinaryField(default=b"")),
+                ("start_date", models.DateField()),
+                (
+                    "start_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Day"),
+                            ("month", "Month"),
+                            ("year", "Year"),
+                            ("approximate", "Approximate"),
+                        ],
+                        default="day",
+                        max_length=12,
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "end_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("day", "Day"),
+                            ("month", "Month"),
+                            ("year", "Year"),
+                            ("approximate", "Approximate"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("host_country", models.CharField(max_length=2)),
+                ("place_sealed", models.BinaryField(default=b"")),
+                ("coordinates_sealed", models.BinaryField(default=b"")),
+                (
+                    "tlp",
+                    models.CharField(
+                        choices=[
+                            ("red", "TLP:RED"),
+                            ("amber", "TLP:AMBER"),
+                            ("green", "TLP:GREEN"),
+                            ("clear", "TLP:CLEAR"),
+                        ],
+                        default="amber",
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("triage", "Triage"),
+                            ("open", "Open"),
+                            ("referred", "Referred"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Unverified (no source)"),
+                            ("reported", "Reported (not corroborated)"),
+                            ("corroborated", "Corroborated (two independent, reliable sources)"),
+                            ("disputed", "Disputed"),
+                        ],
+                        default="unverified",
+                        max_length=12,
+                    ),
+                ),
+                ("verification_overridden", models.BooleanField(default=False)),
+                ("verification_reason_sealed", models.BinaryField(default=b"")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='IncidentActor',
+            name="IncidentActor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('role', models.CharField(choices=[('perpetrator', 'Perpetrator'), ('proxy', 'Proxy'), ('host_authority', 'Facilitating host authority'), ('company', 'Complicit company')], max_length=16)),
-                ('actor_type', models.CharField(max_length=40)),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('name_sealed', models.BinaryField(default=b'')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("perpetrator", "Perpetrator"),
+                            ("proxy", "Proxy"),
+                            ("host_authority", "Facilitating host authority"),
+                            ("company", "Complicit company"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("actor_type", models.CharField(max_length=40)),
+                ("country", models.CharField(blank=True, max_length=2)),
+                ("name_sealed", models.BinaryField(default=b"")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='IncidentOrigin',
+            name="IncidentOrigin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("country", models.CharField(max_length=2)),
             ],
         ),
         migrations.CreateModel(
-            name='IncidentTactic',
+            name="IncidentTactic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tactic', models.CharField(max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tactic", models.CharField(max_length=40)),
             ],
         ),
         migrations.CreateModel(
-            name='IncidentTarget',
+            name="IncidentTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('role', models.CharField(choices=[('primary', 'Primary target'), ('relative', 'Relative'), ('associate', 'Associate'), ('bystander', 'Bystander')], max_length=10)),
-                ('target_group', models.CharField(blank=True, max_length=40)),
-                ('relation', models.CharField(blank=True, max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Primary target"),
+                            ("relative", "Relative"),
+                            ("associate", "Associate"),
+                            ("bystander", "Bystander"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("target_group", models.CharField(blank=True, max_length=40)),
+                ("relation", models.CharField(blank=True, max_length=40)),
             ],
         ),
         migrations.CreateModel(
-            name='LegalMechanism',
+            name="LegalMechanism",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('interpol_red_notice', 'INTERPOL Red Notice'), ('interpol_diffusion', 'INTERPOL Diffusion'), ('extradition_request', 'Extradition request'), ('terrorist_designation', 'Terrorist or extremist designation'), ('conviction_in_absentia', 'Conviction in absentia'), ('passport_cancellation', 'Passport cancellation'), ('denationalisation', 'Denationalisation')], max_length=24)),
-                ('reference_sealed', models.BinaryField(default=b'')),
-                ('issued_by', models.CharField(blank=True, max_length=40)),
-                ('issued_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('challenged', 'Challenged'), ('withdrawn', 'Withdrawn or deleted'), ('refused', 'Refused'), ('enforced', 'Enforced'), ('unknown', 'Unknown')], default='unknown', max_length=12)),
-                ('status_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("interpol_red_notice", "INTERPOL Red Notice"),
+                            ("interpol_diffusion", "INTERPOL Diffusion"),
+                            ("extradition_request", "Extradition request"),
+                            ("terrorist_designation", "Terrorist or extremist designation"),
+                            ("conviction_in_absentia", "Conviction in absentia"),
+                            ("passport_cancellation", "Passport cancellation"),
+                            ("denationalisation", "Denationalisation"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("reference_sealed", models.BinaryField(default=b"")),
+                ("issued_by", models.CharField(blank=True, max_length=40)),
+                ("issued_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("challenged", "Challenged"),
+                            ("withdrawn", "Withdrawn or deleted"),
+                            ("refused", "Refused"),
+                            ("enforced", "Enforced"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=12,
+                    ),
+                ),
+                ("status_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='NameToken',
+            name="NameToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=16)),
             ],
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('birth_date_sealed', models.BinaryField(default=b'')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=8)),
-                ('nationalities', models.JSONField(default=list)),
-                ('residence_country', models.CharField(blank=True, max_length=2)),
-                ('residence_status', models.CharField(choices=[('refugee', 'Refugee'), ('asylum_seeker', 'Asylum seeker'), ('resident', 'Resident'), ('citizen', 'Citizen'), ('unknown', 'Unknown')], default='unknown', max_length=14)),
-                ('statuses', models.JSONField(default=list)),
-                ('contact_sealed', models.BinaryField(default=b'')),
-                ('risk_notes_sealed', models.BinaryField(default=b'')),
-                ('consent_share_partners', models.BooleanField(default=False)),
-                ('consent_share_authorities', models.BooleanField(default=False)),
-                ('consent_public_statistics', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("birth_date_sealed", models.BinaryField(default=b"")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                ("nationalities", models.JSONField(default=list)),
+                ("residence_country", models.CharField(blank=True, max_length=2)),
+                (
+                    "residence_status",
+                    models.CharField(
+                        choices=[
+                            ("refugee", "Refugee"),
+                            ("asylum_seeker", "Asylum seeker"),
+                            ("resident", "Resident"),
+                            ("citizen", "Citizen"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=14,
+                    ),
+                ),
+                ("statuses", models.JSONField(default=list)),
+                ("contact_sealed", models.BinaryField(default=b"")),
+                ("risk_notes_sealed", models.BinaryField(default=b"")),
+                ("consent_share_partners", models.BooleanField(default=False)),
+                ("consent_share_authorities", models.BooleanField(default=False)),
+                ("consent_public_statistics", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PersonName',
+            name="PersonName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('value_sealed', models.BinaryField(default=b'')),
-                ('script', models.CharField(blank=True, max_length=4)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("value_sealed", models.BinaryField(default=b"")),
+                ("script", models.CharField(blank=True, max_length=4)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RecordVersion',
+            name="RecordVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=20)),
-                ('record_uuid', models.UUIDField()),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('version', models.PositiveIntegerField()),
-                ('at', models.DateTimeField()),
-                ('action', models.CharField(max_length=20)),
-                ('changed_fields', models.JSONField(default=list)),
-                ('snapshot_sealed', models.BinaryField(default=b'')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=20)),
+                ("record_uuid", models.UUIDField()),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("version", models.PositiveIntegerField()),
+                ("at", models.DateTimeField()),
+                ("action", models.CharField(max_length=20)),
+                ("changed_fields", models.JSONField(default=list)),
+                ("snapshot_sealed", models.BinaryField(default=b"")),
             ],
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('referral', 'Referral'), ('protection_measure', 'Protection measure'), ('legal_challenge', 'Legal challenge')], max_length=20)),
-                ('description_sealed', models.BinaryField(default=b'')),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('pending', 'Pending'), ('granted', 'Granted or successful'), ('partial', 'Partly successful'), ('refused', 'Refused or failed'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
-                ('outcome_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("referral", "Referral"),
+                            ("protection_measure", "Protection measure"),
+                            ("legal_challenge", "Legal challenge"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description_sealed", models.BinaryField(default=b"")),
+                ("started_on", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("granted", "Granted or successful"),
+                            ("partial", "Partly successful"),
+                            ("refused", "Refused or failed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("outcome_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('url', 'Web page'), ('document', 'Document'), ('testimony', 'Testimony')], default='url', max_length=10)),
-                ('reference_sealed', models.BinaryField(default=b'')),
-                ('publisher_sealed', models.BinaryField(default=b'')),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('reliability', models.CharField(choices=[('reliable', 'Reliable'), ('usually_reliable', 'Usually reliable'), ('unknown', 'Cannot be judged'), ('unreliable', 'Unreliable')], default='unknown', max_length=16)),
-                ('independent', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("url", "Web page"),
+                            ("document", "Document"),
+                            ("testimony", "Testimony"),
+                        ],
+                        default="url",
+                        max_length=10,
+                    ),
+                ),
+                ("reference_sealed", models.BinaryField(default=b"")),
+                ("publisher_sealed", models.BinaryField(default=b"")),
+                ("published_on", models.DateField(blank=True, null=True)),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("reliable", "Reliable"),
+                            ("usually_reliable", "Usually reliable"),
+                            ("unknown", "Cannot be judged"),
+                            ("unreliable", "Unreliable"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("independent", models.BooleanField(default=False)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

@@ -6,187 +6,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('core', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incident",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incident",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="incident",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentactor',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actors', to='cases.incident'),
+            model_name="incidentactor",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actors",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentactor',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="incidentactor",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentorigin',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='origins', to='cases.incident'),
+            model_name="incidentorigin",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="origins",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incidentorigin',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="incidentorigin",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='incidenttactic',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tactics', to='cases.incident'),
+            model_name="incidenttactic",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tactics",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incidenttactic',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="incidenttactic",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='incidenttarget',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='cases.incident'),
+            model_name="incidenttarget",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="targets",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incidenttarget',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="incidenttarget",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='legalmechanism',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mechanisms', to='cases.incident'),
+            model_name="legalmechanism",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="mechanisms",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='legalmechanism',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="legalmechanism",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='nametoken',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="nametoken",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="person",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='nametoken',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.person'),
+            model_name="nametoken",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='incidenttarget',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targetings', to='cases.person'),
+            model_name="incidenttarget",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="targetings",
+                to="cases.person",
+            ),
         ),
         migrations.AddField(
-            model_name='personname',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="personname",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='personname',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='cases.person'),
+            model_name="personname",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="names", to="cases.person"
+            ),
         ),
         migrations.AddField(
-            model_name='recordversion',
-            name='actor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="recordversion",
+            name="actor",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='recordversion',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="recordversion",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='response',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='cases.incident'),
+            model_name="response",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="responses",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='response',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="response",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='cases.incident'),
+            model_name="source",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sources",
+                to="cases.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation'),
+            model_name="source",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.organisation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', '-start_date', '-id'], name='incident_org_date'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "-start_date", "-id"], name="incident_org_date"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'host_country', '-start_date'], name='incident_org_host'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "host_country", "-start_date"], name="incident_org_host"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'status', '-start_date'], name='incident_org_status'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "status", "-start_date"], name="incident_org_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'verification', '-start_date'], name='incident_org_verif'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "verification", "-start_date"], name="incident_org_verif"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incidentorigin',
-            index=models.Index(fields=['organisation', 'country', 'incident'], name='origin_org_country'),
+            model_name="incidentorigin",
+            index=models.Index(
+                fields=["organisation", "country", "incident"], name="origin_org_country"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentorigin',
-            constraint=models.UniqueConstraint(fields=('incident', 'country'), name='origin_once'),
+            model_name="incidentorigin",
+            constraint=models.UniqueConstraint(fields=("incident", "country"), name="origin_once"),
         ),
         migrations.AddIndex(
-            model_name='incidenttactic',
-            index=models.Index(fields=['organisation', 'tactic', 'incident'], name='tactic_org_code'),
+            model_name="incidenttactic",
+            index=models.Index(
+                fields=["organisation", "tactic", "incident"], name="tactic_org_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidenttactic',
-            constraint=models.UniqueConstraint(fields=('incident', 'tactic'), name='tactic_once'),
+            model_name="incidenttactic",
+            constraint=models.UniqueConstraint(fields=("incident", "tactic"), name="tactic_once"),
         ),
         migrations.AddIndex(
-            model_name='nametoken',
-            index=models.Index(fields=['organisation', 'digest'], name='nametoken_lookup'),
+            model_name="nametoken",
+            index=models.Index(fields=["organisation", "digest"], name="nametoken_lookup"),
         ),
         migrations.AddIndex(
-            model_name='incidenttarget',
-            index=models.Index(fields=['organisation', 'target_group', 'incident'], name='target_org_group'),
+            model_name="incidenttarget",
+            index=models.Index(
+                fields=["organisation", "target_group", "incident"], name="target_org_group"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidenttarget',
-            constraint=models.UniqueConstraint(fields=('incident', 'person'), name='target_once'),
+            model_name="incidenttarget",
+            constraint=models.UniqueConstraint(fields=("incident", "person"), name="target_once"),
         ),
         migrations.AddConstraint(
-            model_name='recordversion',
-            constraint=models.UniqueConstraint(fields=('record_uuid', 'version'), name='version_once'),
+            model_name="recordversion",
+            constraint=models.UniqueConstraint(
+                fields=("record_uuid", "version"), name="version_once"
+            ),
         ),
     ]

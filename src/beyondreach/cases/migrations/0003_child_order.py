@@ -4,34 +4,33 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_initial'),
+        ("cases", "0002_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='incidentactor',
-            options={'ordering': ['id']},
+            name="incidentactor",
+            options={"ordering": ["id"]},
         ),
         migrations.AlterModelOptions(
-            name='incidenttarget',
-            options={'ordering': ['id']},
+            name="incidenttarget",
+            options={"ordering": ["id"]},
         ),
         migrations.AlterModelOptions(
-            name='legalmechanism',
-            options={'ordering': ['id']},
+            name="legalmechanism",
+            options={"ordering": ["id"]},
         ),
         migrations.AlterModelOptions(
-            name='personname',
-            options={'ordering': ['position', 'id']},
+            name="personname",
+            options={"ordering": ["position", "id"]},
         ),
         migrations.AlterModelOptions(
-            name='response',
-            options={'ordering': ['id']},
+            name="response",
+            options={"ordering": ["id"]},
         ),
         migrations.AlterModelOptions(
-            name='source',
-            options={'ordering': ['id']},
+            name="source",
+            options={"ordering": ["id"]},
         ),
     ]

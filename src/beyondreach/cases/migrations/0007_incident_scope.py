@@ -5,31 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_child_start_date'),
-        ('core', '0003_tasks_after_rename'),
+        ("cases", "0006_child_start_date"),
+        ("core", "0003_tasks_after_rename"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='scope',
-            field=models.CharField(choices=[('in_scope', 'In scope'), ('borderline', 'Borderline'), ('out_of_scope', 'Out of scope')], default='in_scope', max_length=12),
+            model_name="incident",
+            name="scope",
+            field=models.CharField(
+                choices=[
+                    ("in_scope", "In scope"),
+                    ("borderline", "Borderline"),
+                    ("out_of_scope", "Out of scope"),
+                ],
+                default="in_scope",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='scope_criteria',
+            model_name="incident",
+            name="scope_criteria",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='scope_reason_sealed',
-            field=models.BinaryField(default=b''),
+            model_name="incident",
+            name="scope_reason_sealed",
+            field=models.BinaryField(default=b""),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'scope', '-start_date'], name='incident_org_scope'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "scope", "-start_date"], name="incident_org_scope"
+            ),
         ),
     ]

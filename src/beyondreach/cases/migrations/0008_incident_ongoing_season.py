@@ -4,25 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_incident_scope'),
+        ("cases", "0007_incident_scope"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='ongoing',
+            model_name="incident",
+            name="ongoing",
             field=models.BooleanField(default=False),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='end_precision',
-            field=models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('season', 'Season'), ('year', 'Year'), ('approximate', 'Approximate')], max_length=12),
+            model_name="incident",
+            name="end_precision",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("day", "Day"),
+                    ("month", "Month"),
+                    ("season", "Season"),
+                    ("year", "Year"),
+                    ("approximate", "Approximate"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='start_precision',
-            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('season', 'Season'), ('year', 'Year'), ('approximate', 'Approximate')], default='day', max_length=12),
+            model_name="incident",
+            name="start_precision",
+            field=models.CharField(
+                choices=[
+                    ("day", "Day"),
+                    ("month", "Month"),
+                    ("season", "Season"),
+                    ("year", "Year"),
+                    ("approximate", "Approximate"),
+                ],
+                default="day",
+                max_length=12,
+            ),
         ),
     ]
