@@ -7,9 +7,9 @@ import pytest
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_snapshot
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
 from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.core.errors import InvalidInputError
 
 from ..conftest import Personas
 from .factories import incident_data

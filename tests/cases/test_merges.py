@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from beyondreach.cases import models as m
-from beyondreach.cases.inputs import InvalidInputError, NameData, PersonData, TargetData
+from beyondreach.cases.inputs import NameData, PersonData, TargetData
 from beyondreach.cases.merges import person_merge, person_merge_undo
 from beyondreach.cases.selectors import (
     access_person,
@@ -16,7 +16,7 @@ from beyondreach.cases.selectors import (
 )
 from beyondreach.cases.services import incident_create
 from beyondreach.core.audit import audit_verify
-from beyondreach.core.errors import NotFoundError
+from beyondreach.core.errors import InvalidInputError, NotFoundError
 from beyondreach.core.models import AuditEvent
 
 from ..conftest import Personas

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from beyondreach.cases import models as m
-from beyondreach.cases.inputs import InvalidInputError, SourceData
+from beyondreach.cases.inputs import SourceData
 from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
 from beyondreach.cases.services import incident_create, incident_update
-from beyondreach.core.errors import PermissionDeniedError
+from beyondreach.core.errors import InvalidInputError, PermissionDeniedError
 from beyondreach.core.models import AuditEvent
 
 from ..conftest import Personas

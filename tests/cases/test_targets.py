@@ -10,7 +10,6 @@ from beyondreach.cases import models as m
 from beyondreach.cases.export import WITHHELD, incident_snapshot, incident_view
 from beyondreach.cases.inputs import (
     GroupData,
-    InvalidInputError,
     NameData,
     OrganisationData,
     PersonData,
@@ -18,6 +17,7 @@ from beyondreach.cases.inputs import (
 )
 from beyondreach.cases.selectors import access_incident
 from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.core.errors import InvalidInputError
 
 from ..conftest import Personas
 from .factories import incident_data

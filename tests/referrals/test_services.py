@@ -14,10 +14,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.models import Person
 from beyondreach.core.audit import audit_verify
-from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import AuditEvent
 from beyondreach.outbox.services import outbox_deliver_due
 from beyondreach.referrals.models import Referral

@@ -21,9 +21,8 @@ from django.utils import timezone
 from beyondreach.alerts.models import Deadline, FocalPoint, Subscription
 from beyondreach.alerts.selectors import DeadlineBoard
 from beyondreach.cases import models as cm
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import Organisation, Role, User
 from beyondreach.outbox.channels.webhook import url_problem
 from beyondreach.outbox.signing import secret_new

@@ -31,10 +31,9 @@ from beyondreach.alerts.selectors import (
     subscriptions_of,
     writer_org_id,
 )
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.selectors import access_incident
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.core.errors import ApplicationError
+from beyondreach.core.errors import ApplicationError, InvalidInputError
 from beyondreach.core.models import User
 
 # --- My alerts --------------------------------------------------------------------------

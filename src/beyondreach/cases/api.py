@@ -28,7 +28,6 @@ from beyondreach.cases.inputs import (
     ActorData,
     GroupData,
     IncidentData,
-    InvalidInputError,
     MechanismData,
     NameData,
     OrganisationData,
@@ -59,6 +58,7 @@ from beyondreach.cases.services import (
     record_viewed,
 )
 from beyondreach.core.decorators import api_user
+from beyondreach.core.errors import InvalidInputError
 from beyondreach.core.models import User
 from beyondreach.vocab.loader import vocabulary
 

@@ -8,6 +8,7 @@ appear under a stable pseudonym.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from beyondreach.cases import models as m
@@ -187,3 +188,73 @@ def physical_tactics() -> frozenset[str]:
 
 def person_view(person: m.Person, viewer: User) -> dict[str, Any]:
     return person_snapshot(person, identities=viewer.sees_identities)
+
+
+# What an audience outside the organisation reads of `incident_snapshot`: allow-lists, so a
+# field added to the snapshot reaches nobody outside until it is added here on purpose. A
+# key maps to None (its value as it is) or to the keys kept of each item of its list.
+Projection = Mapping[str, "frozenset[str] | None"]
+
+_PARTS: Projection = {
+    "actors": frozenset({"role", "actor_type", "country", "name"}),
+    "legal_mechanisms": frozenset(
+        {"kind", "reference", "issued_by", "issued_on", "status", "status_on"}
+    ),
+    "sources": frozenset(
+        {"kind", "reference", "publisher", "published_on", "reliability", "independent"}
+    ),
+    "responses": frozenset({"kind", "description", "started_on", "outcome", "outcome_on"}),
+    # A person or organisation by the pseudonym or name, never the owner's internal id: with
+    # it, packets or shares could be joined into a file on one person.
+    "targets": frozenset({"pseudonym", "name", "role", "target_group", "relation", "member_of"}),
+    "groups": frozenset({"target_group", "size", "country", "description"}),
+    "organisations": frozenset({"name", "kind", "country"}),
+}
+_FACTS = (
+    "id",
+    "title",
+    "narrative",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "ongoing",
+    "origin_states",
+    "host_countries",
+    "host_reason",
+    "host_origin_confirmed",
+    "place",
+    "coordinates",
+    "tactics",
+    "target_count",
+    "verification",
+    "verification_overridden",
+    "verification_reason",
+    "tlp",
+    "status",
+)
+# A partner organisation (docs/sharing.md): the record, with the owner's judgement of scope
+# so pooled counts leave out what the owner did not count, its version to see an update, and
+# its deadline; not whom the owner assigned, nor why it judged the scope so.
+PARTNER: Projection = {
+    **dict.fromkeys(_FACTS),
+    "scope": None,
+    "scope_criteria": None,
+    "due_date": None,
+    "version": None,
+    **_PARTS,
+}
+# A protection body (docs/referrals.md): the record as facts; nothing of the organisation's
+# case management (assignee, deadline, version) nor of its judgement of scope.
+PROTECTION_BODY: Projection = {**dict.fromkeys(_FACTS), **_PARTS}
+
+
+def project(snapshot: Mapping[str, Any], projection: Projection) -> dict[str, Any]:
+    """The snapshot's allowed keys only, and of each part's items their allowed keys."""
+    return {
+        key: snapshot[key]
+        if keep is None
+        else [{k: v for k, v in item.items() if k in keep} for item in snapshot[key]]
+        for key, keep in projection.items()
+        if key in snapshot
+    }

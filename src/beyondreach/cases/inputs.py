@@ -11,20 +11,10 @@ import pycountry
 from django.db.models import TextChoices
 
 from beyondreach.cases import models as m
-from beyondreach.core.errors import ApplicationError
+from beyondreach.core.errors import InvalidInputError
 from beyondreach.vocab.loader import vocabulary
 
 SCRIPTS = ("Latn", "Cyrl", "Arab", "Hans", "Hant", "Uigh", "Grek", "Hebr", "Geor", "Armn")
-
-
-class InvalidInputError(ApplicationError):
-    """Field errors, keyed by a dotted path such as ``targets.1.names.0.value``."""
-
-    status = 422
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("Some fields are not valid: " + ", ".join(sorted(errors)))
-        self.errors = errors
 
 
 @dataclass

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import person_snapshot
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.services import _index_names, _version, _writer_org, incident_recount
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import NotFoundError
+from beyondreach.core.errors import InvalidInputError, NotFoundError
 from beyondreach.core.models import User
 
 

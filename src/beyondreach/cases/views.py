@@ -34,7 +34,6 @@ from beyondreach.cases.forms import (
     place_errors,
     set_choices,
 )
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.merges import person_merge, person_merge_undo
 from beyondreach.cases.selectors import (
     COUNTED,
@@ -63,7 +62,7 @@ from beyondreach.cases.services import (
     record_viewed,
 )
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.core.errors import ApplicationError
+from beyondreach.core.errors import ApplicationError, InvalidInputError
 from beyondreach.core.models import User
 from beyondreach.vocab.loader import Vocabulary, vocabulary
 

@@ -16,6 +16,17 @@ class ApplicationError(Exception):
         self.field = field
 
 
+class InvalidInputError(ApplicationError):
+    """Field errors, keyed by a dotted path such as ``targets.1.names.0.value``, of any
+    app's input (incidents, alerts, referrals, reports)."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("Some fields are not valid: " + ", ".join(sorted(errors)))
+        self.errors = errors
+
+
 class PermissionDeniedError(ApplicationError):
     status = 403
 

@@ -12,15 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from beyondreach.cases import models as cm
-from beyondreach.cases.export import incident_snapshot
+from beyondreach.cases.export import PROTECTION_BODY, incident_snapshot, project
 from beyondreach.cases.selectors import incident_detail_queryset
 from beyondreach.referrals.models import Level, Referral
-
-# Internal to the organisation: whom it assigned, its record's version count, its deadline,
-# its judgement of scope, and the ids of its person and source records (docs/sharing.md
-# keeps them from partners too: with them, packets of several referrals could be joined
-# into a file on one person; the pseudonym says what a body needs, the same person again).
-NOT_SENT = ("assignee", "version", "due_date", "scope", "scope_criteria", "scope_reason")
 
 
 def targets_consent(incident: cm.Incident) -> bool:
@@ -37,15 +31,9 @@ def referral_packet(referral: Referral) -> dict[str, Any]:
     """The packet as it may be read now (the incident and the consent are read live)."""
     incident = incident_detail_queryset().get(pk=referral.incident_id)
     identities = referral.level == Level.IDENTITIES and targets_consent(incident)
-    snapshot = incident_snapshot(incident, identities=identities)
-    for key in NOT_SENT:
-        snapshot.pop(key, None)
-    for target in snapshot["targets"]:
-        target.pop("person", None)
-    for source in snapshot["sources"]:
-        source.pop("id", None)
-    for organisation in snapshot["organisations"]:
-        organisation.pop("organisation", None)
+    # The allow-list of what a body reads (cases.export.PROTECTION_BODY): nothing of the
+    # organisation's case management, judgement of scope or internal ids.
+    snapshot = project(incident_snapshot(incident, identities=identities), PROTECTION_BODY)
     return {
         "referral": str(referral.uuid),
         "from": incident.organisation.name,

@@ -22,9 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from beyondreach.cases import models as cm
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from beyondreach.core.errors import (
+    ApplicationError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from beyondreach.core.models import Organisation, Role, User
 from beyondreach.outbox.channels import Email
 from beyondreach.outbox.services import outbox_enqueue

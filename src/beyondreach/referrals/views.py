@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beyondreach.alerts.forms import place
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.selectors import access_incident
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.core.errors import ApplicationError, NotFoundError
+from beyondreach.core.errors import ApplicationError, InvalidInputError, NotFoundError
 from beyondreach.referrals import services as svc
 from beyondreach.referrals.forms import BodyForm, OutcomeForm, ReferralForm
 from beyondreach.referrals.models import ProtectionBody, Referral

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.core.attachments import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENTS_MAX,
@@ -28,6 +27,7 @@ from beyondreach.core.attachments import (
     install_memory_only_uploads,
     prepare_attachment,
 )
+from beyondreach.core.errors import InvalidInputError
 from beyondreach.reports.forms import CodenameForm, FollowUpForm, ReportForm
 from beyondreach.reports.keys import codename_keys
 from beyondreach.reports.models import Report, ReportingChannel, ReportStatus

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.signing import SigningKey
 
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.core import crypto
 from beyondreach.core.attachments import Attachment
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import ApplicationError, PermissionDeniedError
+from beyondreach.core.errors import ApplicationError, InvalidInputError, PermissionDeniedError
 from beyondreach.core.models import Role, User
 from beyondreach.reports import keys
 from beyondreach.reports.codenames import codename_new

@@ -15,11 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beyondreach.cases import models as cm
-from beyondreach.cases.inputs import InvalidInputError
 from beyondreach.cases.views import incident_form_page
 from beyondreach.core.attachments import attachment_download
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.core.errors import ApplicationError, DecryptionError
+from beyondreach.core.errors import ApplicationError, DecryptionError, InvalidInputError
 from beyondreach.core.models import Role, User
 from beyondreach.reports import keys
 from beyondreach.reports import services as svc

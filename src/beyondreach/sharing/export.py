@@ -1,4 +1,5 @@
-"""What a partner reads of a shared incident: `cases.export.incident_snapshot`, with
+"""What a partner reads of a shared incident: `cases.export.incident_snapshot` through the
+allow-list `cases.export.PARTNER`, with
 identities only when the share, the reader's role and every target's consent allow them, and
 without what is the owner's internal business.
 
@@ -12,19 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from beyondreach.cases.export import incident_snapshot
+from beyondreach.cases.export import PARTNER, incident_snapshot, project
 from beyondreach.sharing.selectors import SharedIncident
 
 
 def shared_incident_view(shared: SharedIncident) -> dict[str, Any]:
-    view = incident_snapshot(shared.incident, identities=shared.identities)
-    view.pop("assignee")
-    for target in view["targets"]:
-        target.pop("person")
-    for source in view["sources"]:
-        source.pop("id")
-    for organisation in view["organisations"]:
-        organisation.pop("organisation")
+    view = project(incident_snapshot(shared.incident, identities=shared.identities), PARTNER)
     share = shared.share
     view["shared"] = {
         "by": share.owner.name,

@@ -4,6 +4,12 @@ from beyondreach.statistics import views
 
 urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/report/", views.statistics_report_page, name="statistics-report"),
+    path(
+        "statistics/report/chart.svg",
+        views.statistics_report_chart,
+        name="statistics-report-chart",
+    ),
     path("statistics/table.csv", views.statistics_download, {"kind": "csv"}, name="statistics-csv"),
     path(
         "statistics/table.xlsx", views.statistics_download, {"kind": "xlsx"}, name="statistics-xlsx"

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from beyondreach.cases.selectors import IncidentFilters
@@ -23,8 +24,14 @@ from beyondreach.statistics.flows import (
     flows_xlsx,
     statistics_flows,
 )
-from beyondreach.statistics.forms import TABLE_FIELDS, StatisticsForm, with_defaults
+from beyondreach.statistics.forms import TABLE_FIELDS, ReportForm, StatisticsForm, with_defaults
 from beyondreach.statistics.maps import WorldMap, map_png, map_svg, world_map
+from beyondreach.statistics.report import (
+    Period,
+    month_series,
+    report_months,
+    statistics_report,
+)
 from beyondreach.statistics.selectors import Table, statistics_table
 from beyondreach.statistics.tables import table_csv, table_xlsx
 
@@ -221,3 +228,47 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
 @require_safe
 def statistics_download(request: HttpRequest, kind: str) -> HttpResponse:
     return _download(request, kind)
+
+
+def _report_period(request: HttpRequest) -> tuple[ReportForm, Period | None]:
+    form = ReportForm(request.GET)
+    return form, form.period(timezone.localdate()) if form.is_valid() else None
+
+
+def _map_query(period: Period, source: str) -> str:
+    """The statistics page's map of the same incidents, by host country."""
+    filters = period.filters()
+    query = {"map_by": "host", "measure": "incidents", "source": source}
+    query |= {"started": filters.started} if filters.started else {}
+    for name in ("date_from", "date_to"):
+        value = getattr(filters, name)
+        query |= {name: value.isoformat()} if value else {}
+    return urlencode(query)
+
+
+@member_required()
+@require_safe
+def statistics_report_page(request: HttpRequest) -> HttpResponse:
+    """A period as one printable page: figures, series, map and the main tables."""
+    form, period = _report_period(request)
+    context: dict[str, Any] = {"form": form, "made": timezone.localdate()}
+    if period is not None:
+        source = form.chosen_source()
+        report = statistics_report(request_user(request), period=period, source=source)
+        context |= {
+            "report": report,
+            "query": urlencode({k: v for k, v in form.data.items() if v}),
+            "map_query": _map_query(period, source),
+        }
+    status = 400 if form.errors else 200
+    return render(request, "statistics/report.html", context, status=status)
+
+
+@member_required()
+@require_safe
+def statistics_report_chart(request: HttpRequest) -> HttpResponse:
+    form, period = _report_period(request)
+    if period is None:
+        return HttpResponse("Some choices are not valid.", status=400, content_type="text/plain")
+    months = report_months(request_user(request), period=period, source=form.chosen_source())
+    return HttpResponse(series_svg(month_series(months)), content_type="image/svg+xml")

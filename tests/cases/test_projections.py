@@ -1,0 +1,79 @@
+"""What each audience outside the organisation reads of an incident is an allow-list of the
+snapshot, checked field by field: a field added to the snapshot fails here until someone
+decides who may read it (issue 9, item 7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from beyondreach.cases.export import (
+    PARTNER,
+    PROTECTION_BODY,
+    Projection,
+    incident_snapshot,
+    project,
+)
+from beyondreach.cases.inputs import ActorData, GroupData, OrganisationData, ResponseData
+from beyondreach.cases.selectors import access_incident
+from beyondreach.cases.services import incident_create
+
+from ..conftest import Personas
+from .factories import incident_data
+
+# Per audience: the snapshot's keys it never reads, and per part the item keys it never reads.
+LEFT_OUT: dict[str, tuple[set[str], dict[str, set[str]]]] = {
+    "partner": (
+        {"assignee", "scope_reason"},
+        {"targets": {"person"}, "sources": {"id"}, "organisations": {"organisation"}},
+    ),
+    "protection body": (
+        {"assignee", "version", "due_date", "scope", "scope_criteria", "scope_reason"},
+        {"targets": {"person"}, "sources": {"id"}, "organisations": {"organisation"}},
+    ),
+}
+PROJECTIONS: dict[str, Projection] = {"partner": PARTNER, "protection body": PROTECTION_BODY}
+
+
+@pytest.fixture
+def snapshot(personas: Personas) -> dict[str, Any]:
+    incident = incident_create(
+        actor=personas.case_worker,
+        data=incident_data(
+            groups=[GroupData(size=3, description="Three students")],
+            actors=[ActorData(role="perpetrator", actor_type="police", name="Officer")],
+            responses=[ResponseData(kind="referral", description="Sent")],
+            organisations=[OrganisationData(name="Exile Radio", kind="media_outlet")],
+            assignee_uuid=personas.case_worker.uuid,
+        ),
+    )
+    return incident_snapshot(access_incident(personas.case_worker, incident.uuid))
+
+
+@pytest.mark.parametrize("audience", sorted(PROJECTIONS))
+def test_every_field_of_the_snapshot_is_decided_for_each_audience(
+    snapshot: dict[str, Any], audience: str
+) -> None:
+    projection, (left_out, left_out_of_parts) = PROJECTIONS[audience], LEFT_OUT[audience]
+    assert set(snapshot) == set(projection) | left_out, "decide who reads the new field"
+    assert not set(projection) & left_out
+    for part, keep in projection.items():
+        if keep is not None:
+            items = snapshot[part]
+            assert items, part  # the fixture has one of each part
+            assert set(items[0]) == keep | left_out_of_parts.get(part, set()), part
+
+
+@pytest.mark.parametrize("audience", sorted(PROJECTIONS))
+def test_an_audience_reads_exactly_its_allow_list(snapshot: dict[str, Any], audience: str) -> None:
+    projection, (left_out, left_out_of_parts) = PROJECTIONS[audience], LEFT_OUT[audience]
+    seen = project(snapshot, projection)
+    assert set(seen) == set(projection)
+    for key in left_out:
+        assert key not in seen
+    for part, hidden in left_out_of_parts.items():
+        for item in seen[part]:
+            assert not hidden & set(item), (part, item)
+    # A field the snapshot gains tomorrow reaches nobody until it is allowed.
+    assert "tomorrow" not in project({**snapshot, "tomorrow": "secret"}, projection)
