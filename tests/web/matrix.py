@@ -81,6 +81,9 @@ PAGES: dict[str, Entry] = {
     "persons/merges/<str:merge_id>/undo/": ("staff", {"POST": (302, 302, 403, 403)}),
     # Statistics (tests/statistics): counts, for every role; without a query, the defaults.
     "statistics/": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    # The printable report: the last full year without a query.
+    "statistics/report/": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "statistics/report/chart.svg": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/table.csv": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/table.xlsx": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
     "statistics/chart.svg": ("staff", {"GET HEAD": (200, 200, 200, 200)}),

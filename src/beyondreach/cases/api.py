@@ -192,6 +192,7 @@ class MechanismIn(In):
     reference: Line = Field("", description="E.g. the INTERPOL notice number.")
     issued_by: Code = Field("", description="A country code or a body (UN, EU...).")
     issued_on: IsoDate | None = None
+    issued_precision: m.DatePrecision = m.DatePrecision.DAY
     status: m.MechanismStatus = m.MechanismStatus.UNKNOWN
     status_on: IsoDate | None = None
 
@@ -209,6 +210,7 @@ class ResponseIn(In):
     kind: m.ResponseKind
     description: Long = ""
     started_on: IsoDate | None = None
+    started_precision: m.DatePrecision = m.DatePrecision.DAY
     outcome: m.Outcome = m.Outcome.PENDING
     outcome_on: IsoDate | None = None
 
@@ -405,6 +407,7 @@ class MechanismOut(Schema):
     reference: str
     issued_by: str
     issued_on: date | None
+    issued_precision: str
     status: str
     status_on: date | None
 
@@ -423,6 +426,7 @@ class ResponseOut(Schema):
     kind: str
     description: str
     started_on: date | None
+    started_precision: str
     outcome: str
     outcome_on: date | None
 

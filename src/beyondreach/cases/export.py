@@ -122,6 +122,7 @@ def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[
                 "reference": hide(x.reference),
                 "issued_by": x.issued_by,
                 "issued_on": _iso(x.issued_on),
+                "issued_precision": x.issued_precision,
                 "status": x.status,
                 "status_on": _iso(x.status_on),
             }
@@ -154,6 +155,7 @@ def incident_snapshot(incident: m.Incident, *, identities: bool = True) -> dict[
                 "kind": r.kind,
                 "description": hide(r.description),
                 "started_on": _iso(r.started_on),
+                "started_precision": r.started_precision,
                 "outcome": r.outcome,
                 "outcome_on": _iso(r.outcome_on),
             }
@@ -198,12 +200,22 @@ Projection = Mapping[str, "frozenset[str] | None"]
 _PARTS: Projection = {
     "actors": frozenset({"role", "actor_type", "country", "name"}),
     "legal_mechanisms": frozenset(
-        {"kind", "reference", "issued_by", "issued_on", "status", "status_on"}
+        {
+            "kind",
+            "reference",
+            "issued_by",
+            "issued_on",
+            "issued_precision",
+            "status",
+            "status_on",
+        }
     ),
     "sources": frozenset(
         {"kind", "reference", "publisher", "published_on", "reliability", "independent"}
     ),
-    "responses": frozenset({"kind", "description", "started_on", "outcome", "outcome_on"}),
+    "responses": frozenset(
+        {"kind", "description", "started_on", "started_precision", "outcome", "outcome_on"}
+    ),
     # A person or organisation by the pseudonym or name, never the owner's internal id: with
     # it, packets or shares could be joined into a file on one person.
     "targets": frozenset({"pseudonym", "name", "role", "target_group", "relation", "member_of"}),

@@ -306,6 +306,9 @@ class MechanismForm(Form):
         max_length=40, required=False, help_text="Country code or body, e.g. CN or 'UN 1267'."
     )
     issued_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_precision = forms.ChoiceField(
+        choices=m.DatePrecision.choices, initial=m.DatePrecision.DAY, label="Known to the"
+    )
     status = forms.ChoiceField(choices=m.MechanismStatus.choices, initial=m.MechanismStatus.UNKNOWN)
     status_on = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Status since"
@@ -327,6 +330,9 @@ class ResponseForm(Form):
     kind = forms.ChoiceField(choices=_blank(m.ResponseKind.choices), label="Response")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     started_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    started_precision = forms.ChoiceField(
+        choices=m.DatePrecision.choices, initial=m.DatePrecision.DAY, label="Known to the"
+    )
     outcome = forms.ChoiceField(choices=m.Outcome.choices, initial=m.Outcome.PENDING)
     outcome_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -459,7 +465,15 @@ def incident_data_from_forms(
             MechanismData(
                 **{
                     k: r[k]
-                    for k in ("kind", "reference", "issued_by", "issued_on", "status", "status_on")
+                    for k in (
+                        "kind",
+                        "reference",
+                        "issued_by",
+                        "issued_on",
+                        "issued_precision",
+                        "status",
+                        "status_on",
+                    )
                 }
             )
             for r in _rows(sets["mechanisms"])
@@ -482,7 +496,17 @@ def incident_data_from_forms(
         ],
         responses=[
             ResponseData(
-                **{k: r[k] for k in ("kind", "description", "started_on", "outcome", "outcome_on")}
+                **{
+                    k: r[k]
+                    for k in (
+                        "kind",
+                        "description",
+                        "started_on",
+                        "started_precision",
+                        "outcome",
+                        "outcome_on",
+                    )
+                }
             )
             for r in _rows(sets["responses"])
         ],
@@ -590,6 +614,7 @@ def incident_initial(
                 "reference": x.reference,
                 "issued_by": x.issued_by,
                 "issued_on": x.issued_on,
+                "issued_precision": x.issued_precision,
                 "status": x.status,
                 "status_on": x.status_on,
             }
@@ -611,6 +636,7 @@ def incident_initial(
                 "kind": r.kind,
                 "description": r.description,
                 "started_on": r.started_on,
+                "started_precision": r.started_precision,
                 "outcome": r.outcome,
                 "outcome_on": r.outcome_on,
             }

@@ -181,9 +181,16 @@ def _mechanism(x: Mapping[str, Any]) -> str:
     return _joined(
         f"{kind} {reference}" if reference else kind,
         f"issued by {country(x['issued_by'])}" if x.get("issued_by") else None,
-        x.get("issued_on"),
+        _dated(x.get("issued_on"), x.get("issued_precision")),
         f"{status} since {since}" if since else status,
     )
+
+
+def _dated(day: str | None, precision: str | None) -> str | None:
+    """A date with its precision when it is not to the day: "2024-03-01 (month)"."""
+    if not day or precision in (None, "", m.DatePrecision.DAY):
+        return day
+    return f"{day} ({_choice(m.DatePrecision)(precision).lower()})"
 
 
 def _source(s: Mapping[str, Any]) -> str:
@@ -203,7 +210,9 @@ def _response(r: Mapping[str, Any]) -> str:
     description = r.get("description")
     return _joined(
         f"{kind}: {description}" if description else kind,
-        f"started {r['started_on']}" if r.get("started_on") else None,
+        f"started {_dated(r['started_on'], r.get('started_precision'))}"
+        if r.get("started_on")
+        else None,
         f"{outcome} ({r['outcome_on']})" if r.get("outcome_on") else outcome,
     )
 

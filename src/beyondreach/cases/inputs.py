@@ -84,6 +84,7 @@ class MechanismData:
     reference: str = ""
     issued_by: str = ""
     issued_on: date | None = None
+    issued_precision: str = m.DatePrecision.DAY
     status: str = m.MechanismStatus.UNKNOWN
     status_on: date | None = None
 
@@ -103,6 +104,7 @@ class ResponseData:
     kind: str
     description: str = ""
     started_on: date | None = None
+    started_precision: str = m.DatePrecision.DAY
     outcome: str = m.Outcome.PENDING
     outcome_on: date | None = None
 
@@ -391,6 +393,7 @@ def _check_children(data: IncidentData, errors: _Errors) -> None:
     for i, mech in enumerate(data.mechanisms):
         errors.choice(mech.kind, m.MechanismKind, f"mechanisms.{i}.kind")
         errors.choice(mech.status, m.MechanismStatus, f"mechanisms.{i}.status")
+        errors.choice(mech.issued_precision, m.DatePrecision, f"mechanisms.{i}.issued_precision")
     for i, s in enumerate(data.sources):
         errors.check(
             bool(s.reference.strip()),
@@ -402,3 +405,4 @@ def _check_children(data: IncidentData, errors: _Errors) -> None:
     for i, r in enumerate(data.responses):
         errors.choice(r.kind, m.ResponseKind, f"responses.{i}.kind")
         errors.choice(r.outcome, m.Outcome, f"responses.{i}.outcome")
+        errors.choice(r.started_precision, m.DatePrecision, f"responses.{i}.started_precision")

@@ -416,6 +416,9 @@ class LegalMechanism(Scoped):
     reference = Sealed["LegalMechanism"]()  # e.g. the INTERPOL notice id: it names the person
     issued_by = models.CharField(max_length=40, blank=True)  # country code or body (UN, EU...)
     issued_on = models.DateField(null=True, blank=True)
+    issued_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     status = models.CharField(
         max_length=12, choices=MechanismStatus.choices, default=MechanismStatus.UNKNOWN
     )
@@ -501,6 +504,9 @@ class Response(Scoped):
     description_sealed = models.BinaryField(default=b"")
     description = Sealed["Response"]()
     started_on = models.DateField(null=True, blank=True)
+    started_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(null=True, blank=True)
 
