@@ -243,3 +243,22 @@ def test_it_records_and_filters_incidents_without_a_host_country(
     assert items[0]["host_countries"] == ["GB", "TR"]
     refused = client.get(f"{API}/incidents", {"host": "nowhere"})
     assert refused.status_code == 422 and "host" in str(refused.json()["errors"])
+
+
+def test_a_group_counts_by_its_size_in_the_list_and_the_record(
+    personas: Personas, client_for: ClientFor
+) -> None:
+    client = client_for(personas.case_worker)
+    body = incident_body(
+        groups=[{"size": 317, "target_group": "exile_community"}],
+        organisations=[{"name": "Exile Daily", "kind": "media_outlet", "country": "GB"}],
+    )
+    created = _post(client, body).json()
+    persons = len(created["targets"])
+    assert created["target_count"] == persons + 317 + 1  # its persons, the group, the paper
+    assert created["groups"][0]["size"] == 317
+    assert created["organisations"][0]["kind"] == "media_outlet"
+    listed = client.get(f"{API}/incidents").json()["items"]
+    assert [i["target_count"] for i in listed] == [persons + 318]
+    refused = _post(client, incident_body(groups=[{"size": 0}]))
+    assert refused.status_code == 422 and "groups.0.size" in refused.json()["errors"]

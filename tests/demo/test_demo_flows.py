@@ -97,6 +97,8 @@ def test_the_list_finds_incidents_with_no_host_and_one_with_three(demo_output: s
         page = worker.get("/incidents/", {"host": host}).content.decode()
         assert "Exiled dissidents in three countries designated as terrorists" in page
         assert "CA, GB, TR" in page
+        # Eleven people (two of them named) and three companies: fourteen targets.
+        assert re.search(r'data-label="Targets" class="number">14<', page)
 
 
 def test_incidents_are_shared_both_ways_at_every_level(demo_output: str) -> None:

@@ -205,6 +205,7 @@ class ListRow:
     origins: str
     hosts: str
     tactics: list[str]
+    target_count: int  # people and organisations, a group by its size
     status: str
     verification: str
     tlp: str
@@ -227,6 +228,7 @@ def _list_row(
         origins=", ".join(codes.origins),
         hosts=", ".join(codes.hosts) or _no_host(incident.host_reason),
         tactics=[tactics.label(code) for code in codes.tactics],
+        target_count=incident.target_count,
         status=incident.get_status_display(),
         verification=incident.get_verification_display(),
         tlp=incident.tlp,
