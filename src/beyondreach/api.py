@@ -30,6 +30,8 @@ from beyondreach.alerts.api import router as alerts_router
 from beyondreach.cases.api import router as cases_router
 from beyondreach.core.errors import ApplicationError
 from beyondreach.core.models import ApiToken, User
+from beyondreach.interchange.export_api import router as exports_router
+from beyondreach.interchange.import_api import router as imports_router
 from beyondreach.referrals.api import router as referrals_router
 from beyondreach.sharing.api import router as sharing_router
 from beyondreach.statistics.api import router as statistics_router
@@ -153,6 +155,8 @@ api.add_router("", sharing_router)
 api.add_router("", alerts_router)
 api.add_router("", referrals_router)
 api.add_router("", statistics_router)
+api.add_router("", imports_router)
+api.add_router("", exports_router)
 
 
 def _field_path(loc: Sequence[Any]) -> str:

@@ -470,6 +470,32 @@ def cmd_statistics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    _django()
+    from beyondreach.interchange import import_cli
+
+    return import_cli.run(args)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _django()
+    from beyondreach.interchange import export_cli
+
+    return export_cli.run(args)
+
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    from beyondreach.interchange import import_cli
+
+    import_cli.arguments(p)
+
+
+def _export_arguments(p: argparse.ArgumentParser) -> None:
+    from beyondreach.interchange import export_cli
+
+    export_cli.arguments(p)
+
+
 def _no_arguments(p: argparse.ArgumentParser) -> None:
     return None
 
@@ -615,6 +641,10 @@ COMMANDS: dict[str, Command] = {
         "print counts of an organisation's incidents by one or two dimensions",
         _statistics_arguments,
     ),
+    "import": Command(
+        cmd_import, "import incidents from a file (a dry run first)", _import_arguments
+    ),
+    "export": Command(cmd_export, "export an organisation's incidents", _export_arguments),
     "serve": Command(
         cmd_serve, "serve the web UI and API, with the background worker", _serve_arguments
     ),

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "beyondreach.alerts",
     "beyondreach.referrals",
     "beyondreach.statistics",
+    "beyondreach.interchange",
 ]
 
 MIDDLEWARE = [

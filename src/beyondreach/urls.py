@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("beyondreach.alerts.urls")),
     path("", include("beyondreach.referrals.urls")),
     path("", include("beyondreach.statistics.urls")),
+    path("", include("beyondreach.interchange.urls")),
+    path("", include("beyondreach.statistics.public_urls")),
     path("", include("beyondreach.reports.public_urls")),
 ]

@@ -36,7 +36,9 @@ from beyondreach.reports.services import channel_open, member_key_create, report
 from ..alerts.matrix import alerts_records
 from ..cases.factories import incident_data
 from ..conftest import Personas
+from ..interchange import matrix_exports, matrix_imports
 from ..referrals.matrix import referrals_records
+from ..statistics import matrix_publish
 
 TITLE = "Matrix canary incident"
 NAME = "Gulnara"  # the primary target's name: never shown to an outsider
@@ -192,6 +194,10 @@ PAGES: dict[str, Entry] = {
     "r/<slug:slug>/<str:lang>/status/": ("public", {"GET HEAD POST": (302, 302, 302, 302)}),
     "r/<slug:slug>/<str:lang>/proof/": ("public", {"GET HEAD": (302, 302, 302, 302)}),
     "r/<slug:slug>/<str:lang>/leave/": ("public", {"POST": (302, 302, 302, 302)}),
+    # Each capability below keeps its own entries beside its tests.
+    **matrix_imports.PAGES,
+    **matrix_exports.PAGES,
+    **matrix_publish.PAGES,
 }
 
 # The API, through bearer tokens: the same organisation and role rules as the pages. Writes
@@ -219,6 +225,9 @@ API: dict[str, Entry] = {
     # Without `rows`, a table of nothing: 422 (tests/statistics asks with one, for every role).
     "api/v1/statistics": ("staff", {"GET": (422, 422, 422, 422)}),
     "api/v1/statistics/flows": ("staff", {"GET": (200, 200, 200, 200)}),
+    **matrix_imports.API,
+    **matrix_exports.API,
+    **matrix_publish.API,
 }
 
 
@@ -365,6 +374,9 @@ def matrix_records(personas: Personas) -> dict[str, str]:
         "incident_id": str(incident.uuid),
         **alerts_records(personas, incident),
         **referrals_records(personas, incident),
+        **matrix_imports.records(personas, incident),
+        **matrix_exports.records(personas, incident),
+        **matrix_publish.records(personas, incident),
         "person_id": str(person.person.uuid),
         "report_id": str(receipt.report.uuid),
         "file_id": str(receipt.report.files.get().uuid),

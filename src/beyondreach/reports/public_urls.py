@@ -1,7 +1,7 @@
 """The public reporting pages alone. On a public host (settings.REPORTS_PUBLIC_HOSTS, for
 example the onion address) this is the whole URL map: no login, no staff page exists there."""
 
-from django.urls import path
+from django.urls import include, path
 
 from beyondreach.reports import public_views as v
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("r/<slug:slug>/<str:lang>/status/", v.status, name="report-status"),
     path("r/<slug:slug>/<str:lang>/proof/", v.proof, name="report-proof"),
     path("r/<slug:slug>/<str:lang>/leave/", v.leave, name="report-leave"),
+    path("", include("beyondreach.statistics.public_urls")),
 ]

@@ -1,0 +1,2 @@
+"""Interchange: import and export of incidents in the formats the field already uses
+(docs/interchange.md)."""

@@ -1,0 +1,5 @@
+"""The import API: POST /api/v1/imports, GET /api/v1/imports/{id}."""
+
+from ninja import Router
+
+router = Router(tags=["imports"])
