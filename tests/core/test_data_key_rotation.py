@@ -50,6 +50,7 @@ from beyondreach.core.errors import DecryptionError
 from beyondreach.core.models import AuditEvent, Organisation
 from beyondreach.core.rotation import data_key_rotate, sealed_columns
 from beyondreach.core.sealed import Sealed, forget_wrapped_keys
+from beyondreach.interchange.imports import import_create, import_run, import_start
 from beyondreach.referrals.services import (
     BodyData,
     OutcomeData,
@@ -157,6 +158,10 @@ def world(personas: Personas) -> World:
     report_submit(
         channel=channel, language="en", answers={"what_happened": "Followed"}, attachments=[]
     )
+    sheet = b"incident_id,year,origin_country,tactic,target_name\nI-1,2099,China,Assault,Aygul\n"
+    job = import_create(actor=personas.case_worker, fmt="csv", filename="m.csv", content=sheet)
+    import_start(actor=personas.case_worker, job=job)
+    import_run(job.pk)  # its one row rejected (2099 is to come): the errors are sealed too
     other = incident_create(actor=personas.outsider, data=incident_data())
     return World(
         personas=personas,

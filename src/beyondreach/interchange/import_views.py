@@ -1,0 +1,168 @@
+"""The import pages: upload, map and check (the dry run), run with a progress bar, result.
+
+Thin views: the work is in interchange.imports. The upload stays in memory (the handler of
+the reporting form) and is sealed before anything else happens to it.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
+
+from beyondreach.core.attachments import RequestCutOff, RequestTooLarge, install_memory_only_uploads
+from beyondreach.core.decorators import member_required, request_user
+from beyondreach.core.errors import InvalidInputError
+from beyondreach.interchange.imports import (
+    access_import,
+    import_create,
+    import_map,
+    import_plan,
+    import_start,
+    imports_visible_to,
+    job_errors,
+    job_table,
+)
+from beyondreach.interchange.models import ImportFormat, ImportJob, ImportStatus
+from beyondreach.interchange.rows import CODED_FIELDS, FIELDS, RowError, rows_as_csv
+from beyondreach.interchange.tasks import run_import
+
+SHOWN_ERRORS = 200
+
+
+@csrf_exempt  # the upload handler goes in first; _imports then checks the CSRF token
+@member_required(write=True)
+def import_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            install_memory_only_uploads(request)
+            return _imports(request)
+        except (RequestTooLarge, RequestCutOff) as exc:
+            return HttpResponse(str(exc.message), status=400, content_type="text/plain")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    return _imports(request)
+
+
+@csrf_protect
+def _imports(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise InvalidInputError({"file": ["Choose a file."]})
+            job = import_create(
+                actor=user,
+                fmt=request.POST.get("format", ""),
+                filename=upload.name or "file",
+                content=upload.read(),
+            )
+            return redirect("import-detail", job_id=job.uuid)
+        except InvalidInputError as exc:
+            errors = exc.errors
+    context = {"jobs": imports_visible_to(user), "formats": ImportFormat.choices, "errors": errors}
+    return render(request, "interchange/import_list.html", context, status=400 if errors else 200)
+
+
+@member_required(write=True)
+def import_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    user = request_user(request)
+    job = access_import(user, job_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "start":
+                import_start(actor=user, job=job)
+                run_import.enqueue(job.pk)
+                return redirect("import-detail", job_id=job.uuid)
+            mapping, values = _posted_mapping(request, job)
+            import_map(actor=user, job=job, mapping=mapping, values=values)
+            return redirect("import-detail", job_id=job.uuid)
+        except InvalidInputError as exc:
+            errors = exc.errors
+            job.refresh_from_db()
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    context = {"job": job, "errors": errors, **_state(job)}
+    return render(request, "interchange/import_detail.html", context, status=400 if errors else 200)
+
+
+def _posted_mapping(
+    request: HttpRequest, job: ImportJob
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    mapping = {column: request.POST.get(f"col-{i}", "") for i, column in enumerate(job.columns)}
+    values: dict[str, dict[str, str]] = {k: dict(v) for k, v in job.values.items()}
+    for f in CODED_FIELDS:
+        for key in request.POST:
+            word = request.POST.get(key, "")
+            if key.startswith(f"word-{f.code}-"):
+                code = request.POST.get("code-" + key.removeprefix("word-"), "").strip()
+                if code:
+                    values.setdefault(f.code, {})[word] = code
+    return mapping, values
+
+
+def _state(job: ImportJob) -> dict[str, object]:
+    if job.status == ImportStatus.MAPPING:
+        plan = import_plan(job)
+        shown = [e for p in plan.incidents for e in p.errors][:SHOWN_ERRORS]
+        return {
+            "fields": FIELDS,
+            "columns": [(i, c, job.mapping.get(c, "")) for i, c in enumerate(job.columns)],
+            "unmatched": [
+                (f, sorted(plan.unmatched[f.code].items()), _choices(f.coded))
+                for f in CODED_FIELDS
+                if f.code in plan.unmatched
+            ],
+            "plan": {
+                "create": plan.count("create"),
+                "update": plan.count("update"),
+                "unchanged": plan.count("unchanged"),
+                "rejected_rows": plan.rejected_rows(),
+            },
+            "row_errors": shown,
+        }
+    if job.status == ImportStatus.DONE:
+        return {"row_errors": job_errors(job)[:SHOWN_ERRORS]}
+    return {}
+
+
+def _choices(coded: str) -> list[tuple[str, str]]:
+    if coded == "country":
+        import pycountry
+
+        return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+    from beyondreach.vocab.loader import vocabulary
+
+    return vocabulary(coded).choices()
+
+
+@require_safe
+@member_required(write=True)
+def import_progress(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = access_import(request_user(request), job_id)
+    return render(request, "interchange/_import_progress.html", {"job": job})
+
+
+@require_safe
+@member_required(write=True)
+def import_rejected(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The rejected rows as they came, with their errors: to fix and import again."""
+    job = access_import(request_user(request), job_id)
+    found: dict[int, list[RowError]] = {}
+    errors = (
+        job_errors(job)
+        if job.status == ImportStatus.DONE
+        else [e for p in import_plan(job).incidents for e in p.errors]
+    )
+    for error in errors:
+        found.setdefault(error.row, []).append(error)
+    body = "".join(rows_as_csv(job_table(job), found))
+    return HttpResponse(
+        body,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="rejected-rows.csv"'},
+    )

@@ -1,0 +1,428 @@
+"""Imports: upload, mapping, dry run and run, each a typed function that checks the caller
+and writes the audit event.
+
+The uploaded file is sealed with the organisation's key the moment it arrives (the upload
+itself stays in memory: see views) and opened only in memory. A run writes one incident per
+transaction, with its ImportedRecord and the job's counters, so a run killed midway leaves
+whole incidents only, and the next run goes on from there (`import_run` skips what this job
+already wrote): a crash loses no row and makes none twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from beyondreach.cases import models as m
+from beyondreach.cases.export import incident_snapshot
+from beyondreach.cases.inputs import (
+    ActorData,
+    IncidentData,
+    MechanismData,
+    OrganisationData,
+    ResponseData,
+    SourceData,
+    TargetData,
+)
+from beyondreach.cases.names import blind
+from beyondreach.cases.services import incident_create, incident_update
+from beyondreach.core.audit import audit_record
+from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from beyondreach.core.models import User
+from beyondreach.core.sealed import org_keys
+from beyondreach.interchange.models import ImportedRecord, ImportFormat, ImportJob, ImportStatus
+from beyondreach.interchange.rows import (
+    FIELD_BY_CODE,
+    Group,
+    RowError,
+    Table,
+    group_data,
+    groups_of,
+    propose_mapping,
+    read_table,
+    unmatched_words,
+)
+
+MAX_BYTES = 50 * 1024 * 1024
+IMPORT_ROLES = ("admin", "case_worker")
+
+
+def _importer_org_id(user: User) -> int:
+    if user.role not in IMPORT_ROLES or user.organisation_id is None:
+        raise PermissionDeniedError("Only admins and case workers import.")
+    return user.organisation_id
+
+
+def access_import(user: User, job_id: str | uuid.UUID) -> ImportJob:
+    try:
+        parsed = uuid.UUID(str(job_id))
+    except ValueError as exc:
+        raise NotFoundError("No such import.") from exc
+    job = ImportJob.objects.filter(organisation_id=_importer_org_id(user), uuid=parsed).first()
+    if job is None:
+        raise NotFoundError("No such import.")
+    return job
+
+
+def imports_visible_to(user: User) -> list[ImportJob]:
+    return list(ImportJob.objects.filter(organisation_id=_importer_org_id(user))[:50])
+
+
+def import_create(*, actor: User, fmt: str, filename: str, content: bytes) -> ImportJob:
+    """Keep the file (sealed) and propose a mapping from its header."""
+    org_id = _importer_org_id(actor)
+    if fmt not in ImportFormat.values:
+        raise InvalidInputError({"format": [f"Must be one of: {', '.join(ImportFormat.values)}."]})
+    if len(content) > MAX_BYTES:
+        raise InvalidInputError({"file": [f"At most {MAX_BYTES // (1024 * 1024)} MB."]})
+    table = read_table(content)
+    with transaction.atomic():
+        job = ImportJob(
+            organisation_id=org_id,
+            created_by=actor,
+            format=fmt,
+            columns=table.columns,
+            mapping=propose_mapping(table.columns),
+            rows_total=len(table.rows),
+        )
+        job.filename = filename[:200]
+        job.content = base64.b64encode(content).decode()
+        job.save()
+        audit_record(
+            organisation=job.organisation,
+            actor=actor,
+            action="import.upload",
+            record_type="import",
+            record_id=job.uuid,
+            detail={"format": fmt, "rows": len(table.rows)},
+        )
+    return job
+
+
+def job_table(job: ImportJob) -> Table:
+    return read_table(base64.b64decode(job.content))
+
+
+def import_map(
+    *, actor: User, job: ImportJob, mapping: dict[str, str], values: dict[str, dict[str, str]]
+) -> ImportJob:
+    """Set which column is which field and which of their words is which code."""
+    _importer_org_id(actor)
+    if job.status != ImportStatus.MAPPING:
+        raise InvalidInputError({"mapping": ["This import has already run."]})
+    errors: dict[str, list[str]] = {}
+    clean = {c: f for c, f in mapping.items() if f}
+    for column, code in clean.items():
+        if column not in job.columns:
+            errors.setdefault(f"mapping.{column}", []).append("No such column in the file.")
+        elif code not in FIELD_BY_CODE:
+            errors.setdefault(f"mapping.{column}", []).append(f"Unknown field {code!r}.")
+    chosen = [c for c in clean.values()]
+    for code in {c for c in chosen if chosen.count(c) > 1}:
+        errors.setdefault("mapping", []).append(f"Two columns map to {code}.")
+    checked = _checked_values(values, errors)
+    if errors:
+        raise InvalidInputError(errors)
+    job.mapping, job.values = clean, checked
+    job.save(update_fields=["mapping", "values"])
+    return job
+
+
+def _checked_values(
+    values: dict[str, dict[str, str]], errors: dict[str, list[str]]
+) -> dict[str, dict[str, str]]:
+    from beyondreach.interchange.values import country_code, term_code
+
+    checked: dict[str, dict[str, str]] = {}
+    for code, words in values.items():
+        f = FIELD_BY_CODE.get(code)
+        if f is None or not f.coded:
+            errors.setdefault(f"values.{code}", []).append("Not a coded field.")
+            continue
+        for word, target in words.items():
+            if not target:
+                continue
+            ok = (
+                country_code(target) == target
+                if f.coded == "country"
+                else (term_code(f.coded, target) == target)
+            )
+            if not ok:
+                errors.setdefault(f"values.{code}", []).append(f"{target!r} is not a code.")
+            else:
+                checked.setdefault(code, {})[word] = target
+    return checked
+
+
+@dataclass
+class PlannedIncident:
+    lines: list[int]
+    action: str  # "create", "update", "unchanged" or "reject"
+    errors: list[RowError] = field(default_factory=list)
+    incident: uuid.UUID | None = None
+
+
+@dataclass
+class Plan:
+    incidents: list[PlannedIncident]
+    unmatched: dict[str, dict[str, int]]
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.incidents if p.action == action)
+
+    def rejected_rows(self) -> int:
+        return sum(len(p.lines) for p in self.incidents if p.action == "reject")
+
+    def errors_by_line(self) -> dict[int, list[RowError]]:
+        found: dict[int, list[RowError]] = {}
+        for planned in self.incidents:
+            for error in planned.errors:
+                found.setdefault(error.row, []).append(error)
+            if planned.errors:  # the incident's other rows go back with it
+                for line in planned.lines:
+                    found.setdefault(line, [])
+        return found
+
+
+def _source(job: ImportJob) -> str:
+    return job.format
+
+
+def _external_key(job: ImportJob, group: Group) -> str:
+    return blind(org_keys(job.organisation_id).index, f"{_source(job)}\x1f{group.external_id}")
+
+
+def _digest(job: ImportJob, data: IncidentData) -> str:
+    text = json.dumps(asdict(data), sort_keys=True, default=str)
+    return blind(org_keys(job.organisation_id).index, text)
+
+
+def import_plan(job: ImportJob) -> Plan:
+    """What a run would do, row by row, without writing: the dry run."""
+    table = job_table(job)
+    groups = groups_of(table, job.mapping)
+    known = _known(job, groups)
+    planned: list[PlannedIncident] = []
+    for group in groups:
+        data, errors = group_data(group, job.values)
+        if data is None:
+            planned.append(PlannedIncident(group.lines, "reject", errors))
+            continue
+        record = known.get(_external_key(job, group))
+        if record is None:
+            planned.append(PlannedIncident(group.lines, "create"))
+        elif record.digest == _digest(job, data):
+            planned.append(PlannedIncident(group.lines, "unchanged", incident=record.incident.uuid))
+        else:
+            planned.append(PlannedIncident(group.lines, "update", incident=record.incident.uuid))
+    return Plan(planned, unmatched_words(table, job.mapping, job.values))
+
+
+def _known(job: ImportJob, groups: list[Group]) -> dict[str, ImportedRecord]:
+    keys = [_external_key(job, g) for g in groups]
+    found: dict[str, ImportedRecord] = {}
+    for start in range(0, len(keys), 1000):
+        for record in ImportedRecord.objects.select_related("incident").filter(
+            organisation_id=job.organisation_id, external_key__in=keys[start : start + 1000]
+        ):
+            found[record.external_key] = record
+    return found
+
+
+def import_start(*, actor: User, job: ImportJob) -> ImportJob:
+    """Queue the run (the worker runs it: `tasks.run_import`)."""
+    _importer_org_id(actor)
+    if job.status != ImportStatus.MAPPING:
+        raise InvalidInputError({"status": ["This import has already been started."]})
+    with transaction.atomic():
+        job.status = ImportStatus.QUEUED
+        job.save(update_fields=["status"])
+        audit_record(
+            organisation=job.organisation,
+            actor=actor,
+            action="import.start",
+            record_type="import",
+            record_id=job.uuid,
+            detail={"format": job.format, "rows": job.rows_total},
+        )
+    return job
+
+
+def import_run(job_id: int) -> ImportJob:
+    """Write the job's incidents; safe to run again after a crash (it goes on)."""
+    job = ImportJob.objects.select_related("created_by", "organisation").get(pk=job_id)
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        return job
+    actor = job.created_by
+    if actor is None or not actor.is_active or actor.role not in IMPORT_ROLES:
+        return _finish(job, ImportStatus.FAILED, [])
+    table = job_table(job)
+    groups = groups_of(table, job.mapping)
+    known = _known(job, groups)
+    done = set(ImportedRecord.objects.filter(job=job).values_list("external_key", flat=True))
+    job.status = ImportStatus.RUNNING
+    job.rows_done = sum(len(g.lines) for g in groups if _external_key(job, g) in done)
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "rows_done", "heartbeat_at"])
+    rejected: list[RowError] = []
+    for group in groups:
+        key = _external_key(job, group)
+        data, errors = group_data(group, job.values)
+        if data is None:
+            rejected.extend(errors or [RowError(group.lines[0], "", "", "Not valid.")])
+            job.rows_done += len(group.lines)
+            continue
+        if key in done:
+            continue
+        _write(job, actor, key, data, known.get(key), len(group.lines))
+        job.rows_done += len(group.lines)
+    return _finish(job, ImportStatus.DONE, rejected)
+
+
+def _write(
+    job: ImportJob,
+    actor: User,
+    key: str,
+    data: IncidentData,
+    record: ImportedRecord | None,
+    lines: int,
+) -> None:
+    digest = _digest(job, data)
+    with transaction.atomic():
+        if record is None:
+            incident = incident_create(actor=actor, data=data)
+            ImportedRecord.objects.create(
+                organisation_id=job.organisation_id,
+                external_key=key,
+                digest=digest,
+                incident=incident,
+                job=job,
+            )
+            counter = "created"
+        elif record.digest == digest:
+            counter = "unchanged"
+            ImportedRecord.objects.filter(pk=record.pk).update(job=job)
+        else:
+            incident = m.Incident.objects.filter(pk=record.incident_id).select_for_update().get()
+            incident_update(actor=actor, incident=incident, data=_merged(incident, data))
+            ImportedRecord.objects.filter(pk=record.pk).update(digest=digest, job=job)
+            counter = "updated"
+        ImportJob.objects.filter(pk=job.pk).update(
+            **{counter: F(counter) + 1},
+            rows_done=F("rows_done") + lines,
+            heartbeat_at=timezone.now(),
+        )
+
+
+def _finish(job: ImportJob, status: str, rejected: list[RowError]) -> ImportJob:
+    job.refresh_from_db(fields=["created", "updated", "unchanged"])
+    with transaction.atomic():
+        job.status = status
+        job.rejected = len({e.row for e in rejected})
+        job.errors = json.dumps([asdict(e) for e in rejected])
+        job.rows_done = job.rows_total
+        job.finished_at = timezone.now()
+        job.save()
+        audit_record(
+            organisation=job.organisation,
+            actor=None,
+            action="import.finish" if status == ImportStatus.DONE else "import.fail",
+            record_type="import",
+            record_id=job.uuid,
+            detail={
+                "created": job.created,
+                "updated": job.updated,
+                "unchanged": job.unchanged,
+                "rejected_rows": job.rejected,
+            },
+        )
+    return job
+
+
+def job_errors(job: ImportJob) -> list[RowError]:
+    return [RowError(**e) for e in json.loads(job.errors or "[]")]
+
+
+def imports_resume_stale(*, older_than: dt.timedelta = dt.timedelta(minutes=5)) -> int:
+    """Queue again the runs whose worker died (no sign of life for a while); `serve` calls
+    it at start. Returns how many."""
+    from beyondreach.interchange.tasks import run_import
+
+    cutoff = timezone.now() - older_than
+    stale = ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+    count = 0
+    for job in stale:
+        run_import.enqueue(job.pk)
+        count += 1
+    return count
+
+
+def _merged(incident: m.Incident, data: IncidentData) -> IncidentData:
+    """The incident as recorded, with what the file says in place of what it said before:
+    what a case worker added since (sources, responses, named targets) stays."""
+    snap: dict[str, Any] = incident_snapshot(incident)
+    data.narrative = data.narrative or snap["narrative"]
+    data.tlp, data.status = snap["tlp"], snap["status"]
+    data.scope, data.scope_criteria = snap["scope"], snap["scope_criteria"]
+    data.scope_reason = snap["scope_reason"]
+    data.place, data.coordinates = snap["place"], snap["coordinates"]
+    named = {t["name"] for t in snap["targets"]}
+    kept = [
+        TargetData(
+            role=t["role"],
+            person_uuid=uuid.UUID(t["person"]),
+            target_group=t["target_group"],
+            relation=t["relation"],
+        )
+        for t in snap["targets"]
+        if t["member_of"] is None
+    ]
+    new = [t for t in data.targets if t.person and t.person.names[0].value not in named]
+    data.targets = kept + new
+    designations = list(data.mechanisms)
+    data.mechanisms = designations + [
+        MechanismData(
+            kind=x["kind"],
+            reference=x["reference"],
+            issued_by=x["issued_by"],
+            issued_on=_date(x["issued_on"]),
+            issued_precision=x["issued_precision"],
+            status=x["status"],
+            status_on=_date(x["status_on"]),
+        )
+        for x in snap["legal_mechanisms"]
+        if x["kind"] != m.MechanismKind.TERRORIST_DESIGNATION or not designations
+    ]
+    data.organisations = [
+        OrganisationData(organisation_uuid=uuid.UUID(o["organisation"]))
+        for o in snap["organisations"]
+    ]
+    data.actors = [ActorData(**a) for a in snap["actors"]]
+    data.sources = [
+        SourceData(**{**s, "published_on": _date(s["published_on"])})
+        for s in ({k: v for k, v in x.items() if k != "id"} for x in snap["sources"])
+    ]
+    data.responses = [
+        ResponseData(
+            **{**r, "started_on": _date(r["started_on"]), "outcome_on": _date(r["outcome_on"])}
+        )
+        for r in snap["responses"]
+    ]
+    if snap["verification_overridden"]:
+        data.verification_override = snap["verification"]
+        data.verification_reason = snap["verification_reason"]
+    data.assignee_uuid = uuid.UUID(snap["assignee"]) if snap["assignee"] else None
+    data.due_date = _date(snap["due_date"])
+    return data
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

@@ -1,0 +1,78 @@
+"""An import: the uploaded file (sealed: it holds names and narratives), how its columns and
+words map to our fields and codes, its progress and its result; and, per incident imported,
+the external id it came from, so the same file imported twice changes nothing."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from beyondreach.cases.models import Incident, Scoped
+from beyondreach.core.models import User
+from beyondreach.core.sealed import Sealed
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", "To map and check"
+    QUEUED = "queued", "Waiting to run"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportFormat(models.TextChoices):
+    FH = "fh", "Freedom House-style incident rows"
+    CSV = "csv", "Spreadsheet rows (CSV or XLSX), one incident per row or per id"
+
+
+class ImportJob(Scoped):
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=10, choices=ImportFormat.choices)
+    # The file as uploaded, base64 (Sealed holds text), and its name: both may name people.
+    filename_sealed = models.BinaryField(default=b"")
+    filename = Sealed["ImportJob"]()
+    content_sealed = models.BinaryField(default=b"")
+    content = Sealed["ImportJob"]()
+    # The header, the column mapping {column: field} and the value mapping
+    # {field: {their word: our code}}: words of coded fields, which name nobody.
+    columns = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    values = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.MAPPING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    # Each rejected row's errors, JSON [{"row", "column", "value", "why"}]: values may be names.
+    errors_sealed = models.BinaryField(default=b"")
+    errors = Sealed["ImportJob"]()
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ImportedRecord(models.Model):
+    """An incident that came from an import: the blind index of its external id (the id
+    column, or a digest of the row) and a digest of what the file said, so that importing
+    again skips what is unchanged and updates what was corrected."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    external_key = models.CharField(max_length=32)
+    digest = models.CharField(max_length=32)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(ImportJob, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_key"], name="imported_record_once"
+            )
+        ]
