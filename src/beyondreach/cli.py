@@ -372,6 +372,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     require_secret_key()  # before the worker starts too: neither runs with a public key
 
     from beyondreach.alerts.tasks import schedule_alert_jobs
+    from beyondreach.interchange.imports import imports_resume_stale
     from beyondreach.outbox.tasks import schedule_delivery
     from beyondreach.reports.tasks import schedule_retention
     from beyondreach.wsgi import application
@@ -379,6 +380,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     schedule_retention()  # the daily retention job queues its own next run
     schedule_delivery()  # the outbox: sends what a stopped server left queued, then sweeps
     schedule_alert_jobs()  # daily digests and hourly reminders, each queueing its next run
+    imports_resume_stale()  # an import whose worker died goes on where it stopped
     worker = subprocess.Popen(  # our own interpreter and module, no shell
         [sys.executable, "-m", "django", "db_worker"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "beyondreach.settings"},

@@ -226,6 +226,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Nothing identifying is cached: a dummy cache keeps no bytes anywhere.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
+# Uploads are kept in memory only, never in a temporary file in clear: the import API and
+# pages seal a file the moment it arrives (the reporting form installs its own handler).
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Logs carry no IP address, user agent, query string or personal data: see core/logging.py.

@@ -18,7 +18,12 @@ PAGES: dict[str, tuple[str, dict[str, tuple[int, int, int, int]]]] = {
     "imports/<str:job_id>/progress/": ("staff", {"GET HEAD": (200, 200, 403, 403)}),
     "imports/<str:job_id>/rejected.csv": ("staff", {"GET HEAD": (200, 200, 403, 403)}),
 }
-API: dict[str, tuple[str, dict[str, tuple[int, int, int, int]]]] = {}
+API: dict[str, tuple[str, dict[str, tuple[int, int, int, int]]]] = {
+    # Without a file: 422 naming it, before the role is looked at (tests/interchange checks
+    # that analysts and viewers get 403 with one).
+    "api/v1/imports": ("staff", {"POST": (422, 422, 422, 422)}),
+    "api/v1/imports/<job_id>": ("staff", {"GET": (200, 200, 403, 403)}),
+}
 
 SHEET = b"incident_id,year,origin_country,tactic\nM-1,2024,China,Detention\n"
 

@@ -21,6 +21,7 @@ from beyondreach.interchange.imports import (
     import_plan,
     import_run,
     import_start,
+    imports_resume_stale,
 )
 from beyondreach.interchange.models import ImportedRecord, ImportJob
 
@@ -156,3 +157,31 @@ def test_an_xlsx_sheet_imports_like_its_csv(personas: Personas) -> None:
     book.save(out)
     job = _imported(personas, out.getvalue(), {"origin_country": {"Persia": "IR"}})
     assert (job.created, job.rejected) == (4, 2)
+
+
+def test_a_run_whose_worker_died_is_queued_again_and_goes_on_without_doubles(
+    personas: Personas,
+) -> None:
+    """A worker that died after the first incidents leaves the job running, with whole
+    incidents only; `serve` queues it again at start, and the run goes on from there."""
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    cw = personas.case_worker
+    job = import_create(actor=cw, fmt="fh", filename="fh.csv", content=MESSY)
+    import_map(actor=cw, job=job, mapping=job.mapping, values={"origin_country": {"Persia": "IR"}})
+    import_start(actor=cw, job=job)
+    # What a worker killed after its first incident leaves: that incident, whole, with its
+    # import record, and the job still running, silent for ten minutes.
+    first = _imported(personas, MESSY.splitlines(keepends=True)[0] + MESSY.splitlines(True)[1], {})
+    ImportedRecord.objects.filter(job=first).update(job=job)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="running", created=1, heartbeat_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    assert imports_resume_stale() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.created, job.rejected) == ("done", 4, 2)
+    assert m.Incident.objects.count() == 4  # FH-1 once, though both runs met it
