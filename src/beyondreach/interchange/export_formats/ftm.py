@@ -104,7 +104,7 @@ class _Incident:
 
     def _event(self) -> None:
         s, event = self.s, self.event
-        event.add("name", self.reveal(s["title"]) or _caption(s))
+        event.add("name", self.reveal(s["title"]) or coded_caption(s))
         event.add("summary", self.reveal(s["narrative"]))
         event.add("startDate", ftm_date(s["start_date"], s["start_precision"]))
         event.add("endDate", ftm_date(s["end_date"], s["end_precision"]))
@@ -129,8 +129,7 @@ class _Incident:
     def _organisation(self, item: Item) -> EntityProxy:
         org_id = entity_id("organisation", item["organisation"])
         org = self._make("Organization", org_id)
-        kind = OrganisationKind(item["kind"]).label
-        org.add("name", self.reveal(item["name"]) or f"{kind} O-{org_id[3:13].upper()}")
+        org.add("name", self.reveal(item["name"]) or organisation_alias(org_id, item["kind"]))
         org.add("country", item["country"] or None)
         self._link(org, "Targeted organisation", "involved")
         return org
@@ -201,7 +200,12 @@ def _actor_schema(category: str, actor_type: str) -> str:
     return "Company" if actor_type == "private_firm" else "Organization"
 
 
-def _caption(s: Snapshot) -> str:
+def organisation_alias(org_id: str, kind: str) -> str:
+    """A targeted organisation by its kind and a part of its keyed id, naming nothing."""
+    return f"{OrganisationKind(kind).label} O-{org_id[3:13].upper()}"
+
+
+def coded_caption(s: Snapshot) -> str:
     """A name from codes alone, for an event whose title is not to be given."""
     tactics = ", ".join(vocabulary("tactics").label(t) for t in s["tactics"])
     where = " in " + "/".join(s["host_countries"]) if s["host_countries"] else ""
