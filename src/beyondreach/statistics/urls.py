@@ -1,9 +1,11 @@
 from django.urls import path
 
-from beyondreach.statistics import views
+from beyondreach.statistics import publish_views, views
 
 urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/publish/", publish_views.publish_page, name="statistics-publish"),
+    path("statistics/publish/remove/", publish_views.unpublish, name="statistics-unpublish"),
     path("statistics/report/", views.statistics_report_page, name="statistics-report"),
     path(
         "statistics/report/chart.svg",
