@@ -14,7 +14,13 @@ from beyondreach.statistics.selectors import MEASURES
 SLOTS = 4  # rows of the form: the published items, then empty ones up to this many
 
 
-class AddressForm(forms.Form):
+class Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels as the other forms write them
+        super().__init__(*args, **kwargs)
+
+
+class AddressForm(Form):
     address = forms.SlugField(
         max_length=60,
         label="Public address",
@@ -22,7 +28,7 @@ class AddressForm(forms.Form):
     )
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     """One table to publish; a row left with no rows dimension publishes nothing."""
 
     kind = forms.ChoiceField(choices=list(KINDS.items()), initial="table", label="Show as")
