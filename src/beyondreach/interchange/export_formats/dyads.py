@@ -1,0 +1,62 @@
+"""`dyads`: the origin state, host country and year table researchers model, with the number
+of incidents and of targets in each, counted as statistics count flows
+(statistics/flows.py): an incident with two origin states and two host countries is in four
+dyads, once in each; targets are the incidents' `target_count` summed (a group by its size).
+An incident without a host country has its reason for none in `host` ("online_only"...).
+
+The table is counted before it is written: memory grows with the number of dyads (a few
+thousand), not with the incidents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+from beyondreach.interchange.formats import (
+    Cell,
+    ExportContext,
+    ExportFormat,
+    Snapshot,
+    country_name,
+    csv_chunks,
+)
+
+HEADER = ["origin", "origin_name", "host", "host_name", "year", "incidents", "targets"]
+Dyad = tuple[str, str, int]
+
+
+def count_dyads(records: Iterable[Snapshot]) -> tuple[Counter[Dyad], Counter[Dyad]]:
+    incidents: Counter[Dyad] = Counter()
+    targets: Counter[Dyad] = Counter()
+    for r in records:
+        year = int(r["start_date"][:4])
+        hosts = r["host_countries"] or [r["host_reason"] or "unknown"]
+        for dyad in {(o, h, year) for o in r["origin_states"] for h in hosts}:
+            incidents[dyad] += 1
+            targets[dyad] += r["target_count"]
+    return incidents, targets
+
+
+def dyad_rows(records: Iterable[Snapshot]) -> Iterator[Sequence[Cell]]:
+    incidents, targets = count_dyads(records)
+    yield HEADER
+    for origin, host, year in sorted(incidents, key=lambda d: (d[2], d[0], d[1])):
+        named = country_name(host) if len(host) == 2 else ""
+        dyad = (origin, host, year)
+        yield [origin, country_name(origin), host, named, year, incidents[dyad], targets[dyad]]
+
+
+def write(records: Iterable[Snapshot], context: ExportContext) -> Iterator[bytes]:
+    return csv_chunks(dyad_rows(records))
+
+
+FORMAT = ExportFormat(
+    code="dyads",
+    label="Dyads: origin, host and year (CSV)",
+    media_type="text/csv; charset=utf-8",
+    extension="csv",
+    write=write,
+    description="The number of incidents and of targets for each origin state, host country "
+    "and year.",
+)
