@@ -29,6 +29,14 @@ AUDIENCE_CHOICES = [
 ]
 
 
+# The formats most asked for first: tables, then the research codings, then the exchanges.
+ORDER = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf")
+
+
+def _order(code: str) -> tuple[int, str]:
+    return (ORDER.index(code) if code in ORDER else len(ORDER), code)
+
+
 class ExportForm(forms.Form):
     format = forms.ChoiceField(widget=forms.RadioSelect, label="Format")
     audience = forms.ChoiceField(
@@ -36,12 +44,11 @@ class ExportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
         chosen = self.fields["format"]
         assert isinstance(chosen, forms.ChoiceField)
-        chosen.choices = [
-            (f.code, f"{f.label}. {f.description}".strip()) for f in export_formats().values()
-        ]
+        formats = sorted(export_formats().values(), key=lambda f: _order(f.code))
+        chosen.choices = [(f.code, f"{f.label}. {f.description}".strip()) for f in formats]
         if not user.sees_identities:
             del self.fields["audience"]  # their files name nobody in any case
 
