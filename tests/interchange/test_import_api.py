@@ -23,6 +23,7 @@ def _upload(**fields: object) -> dict[str, object]:
 
 
 def test_a_dry_run_then_a_run_followed_to_its_end(
+    transactional_db: None,  # committed for real: the worker runs outside the test's transaction
     personas: Personas,
     client_for: ClientFor,  # noqa: F811
 ) -> None:

@@ -160,6 +160,7 @@ def test_an_xlsx_sheet_imports_like_its_csv(personas: Personas) -> None:
 
 
 def test_a_run_whose_worker_died_is_queued_again_and_goes_on_without_doubles(
+    transactional_db: None,  # committed for real: the worker runs outside the test's transaction
     personas: Personas,
 ) -> None:
     """A worker that died after the first incidents leaves the job running, with whole
@@ -185,3 +186,17 @@ def test_a_run_whose_worker_died_is_queued_again_and_goes_on_without_doubles(
     job.refresh_from_db()
     assert (job.status, job.created, job.rejected) == ("done", 4, 2)
     assert m.Incident.objects.count() == 4  # FH-1 once, though both runs met it
+
+
+def test_every_country_name_our_exports_write_imports_as_the_same_country() -> None:
+    import pycountry
+
+    from beyondreach.interchange.formats import country_name
+    from beyondreach.interchange.values import country_code
+
+    wrong = {
+        c.alpha_2: country_name(c.alpha_2)
+        for c in pycountry.countries
+        if country_code(country_name(c.alpha_2)) != c.alpha_2
+    }
+    assert wrong == {}

@@ -31,6 +31,8 @@ COUNTRY_ALIASES = {
     "dr congo": "CD",
     "congo kinshasa": "CD",
     "democratic republic of congo": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of the congo": "CG",
     "congo brazzaville": "CG",
     "republic of congo": "CG",
     "burma": "MM",
