@@ -550,7 +550,7 @@ def _upload_checked(request: HttpRequest, handler: MemoryOnlyUploadHandler) -> H
 
 
 def default_upload_view(request: HttpRequest) -> HttpResponse:
-    """Django's own handlers, to show the temporary-directory test can see a spill."""
+    """The handlers of the settings (Django's own where a test overrides them back)."""
     return _received(request, None)
 
 
@@ -661,9 +661,19 @@ def test_a_3_mb_upload_is_never_written_to_the_temporary_directory() -> None:
     assert not {n for n in set(os.listdir(tempfile.gettempdir())) - before if ".upload" in n}
 
 
+DJANGO_DEFAULT_UPLOADS = override_settings(
+    FILE_UPLOAD_HANDLERS=[
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ],
+    FILE_UPLOAD_MAX_MEMORY_SIZE=2_621_440,
+)
+
+
 @this_urlconf
+@DJANGO_DEFAULT_UPLOADS
 def test_django_default_handlers_would_have_written_it_to_disk() -> None:
-    # The check above can see a spill: without our handler the same upload is on disk.
+    # The check above can see a spill: with Django's own handlers the same upload is on disk.
     before = set(os.listdir(tempfile.gettempdir()))
     recording = SimpleUploadedFile("call.wav", os.urandom(3 * 1024 * 1024))
 
@@ -672,6 +682,20 @@ def test_django_default_handlers_would_have_written_it_to_disk() -> None:
     assert response.status_code == 200
     assert len(_new_in_temp_dir(before, response.json())) == 1
     assert response.json()["in_memory"] is False
+
+
+@this_urlconf
+def test_our_settings_keep_any_other_upload_in_memory_too() -> None:
+    # settings.FILE_UPLOAD_HANDLERS: a view without the reporting form's handler (the import
+    # page and API) keeps the same upload off the disk.
+    before = set(os.listdir(tempfile.gettempdir()))
+    recording = SimpleUploadedFile("sheet.csv", os.urandom(3 * 1024 * 1024))
+
+    response = Client().post("/default-upload/", {"files": recording})
+
+    assert response.status_code == 200
+    assert _new_in_temp_dir(before, response.json()) == []
+    assert response.json()["in_memory"] is True
 
 
 @this_urlconf
