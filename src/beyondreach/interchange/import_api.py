@@ -100,7 +100,7 @@ def imports_get(request: HttpRequest, job_id: UUID) -> dict[str, Any]:
 
 def _out(job: ImportJob) -> dict[str, Any]:
     plan = import_plan(job) if job.status == ImportStatus.MAPPING else None
-    errors = [e for p in plan.incidents for e in p.errors] if plan is not None else job_errors(job)
+    errors = plan.errors() if plan is not None else job_errors(job)
     return {
         "id": job.uuid,
         "status": job.status,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
+from beyondreach.cases.forms import COUNTRIES
 from beyondreach.core.attachments import RequestCutOff, RequestTooLarge, install_memory_only_uploads
 from beyondreach.core.decorators import member_required, request_user
 from beyondreach.core.errors import InvalidInputError
@@ -25,7 +26,7 @@ from beyondreach.interchange.imports import (
     job_table,
 )
 from beyondreach.interchange.models import ImportFormat, ImportJob, ImportStatus
-from beyondreach.interchange.rows import CODED_FIELDS, FIELDS, RowError, rows_as_csv
+from beyondreach.interchange.rows import CODED_FIELDS, FIELDS, by_row, rows_as_csv
 from beyondreach.interchange.tasks import run_import
 
 SHOWN_ERRORS = 200
@@ -108,7 +109,7 @@ def _posted_mapping(
 def _state(job: ImportJob) -> dict[str, object]:
     if job.status == ImportStatus.MAPPING:
         plan = import_plan(job)
-        shown = [e for p in plan.incidents for e in p.errors][:SHOWN_ERRORS]
+        shown = plan.errors()[:SHOWN_ERRORS]
         return {
             "fields": FIELDS,
             "columns": [(i, c, job.mapping.get(c, "")) for i, c in enumerate(job.columns)],
@@ -132,9 +133,7 @@ def _state(job: ImportJob) -> dict[str, object]:
 
 def _choices(coded: str) -> list[tuple[str, str]]:
     if coded == "country":
-        import pycountry
-
-        return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
+        return COUNTRIES
     from beyondreach.vocab.loader import vocabulary
 
     return vocabulary(coded).choices()
@@ -152,15 +151,8 @@ def import_progress(request: HttpRequest, job_id: str) -> HttpResponse:
 def import_rejected(request: HttpRequest, job_id: str) -> HttpResponse:
     """The rejected rows as they came, with their errors: to fix and import again."""
     job = access_import(request_user(request), job_id)
-    found: dict[int, list[RowError]] = {}
-    errors = (
-        job_errors(job)
-        if job.status == ImportStatus.DONE
-        else [e for p in import_plan(job).incidents for e in p.errors]
-    )
-    for error in errors:
-        found.setdefault(error.row, []).append(error)
-    body = "".join(rows_as_csv(job_table(job), found))
+    errors = job_errors(job) if job.status == ImportStatus.DONE else import_plan(job).errors()
+    body = "".join(rows_as_csv(job_table(job), by_row(errors)))
     return HttpResponse(
         body,
         content_type="text/csv; charset=utf-8",

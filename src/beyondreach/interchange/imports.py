@@ -44,6 +44,7 @@ from beyondreach.interchange.rows import (
     Group,
     RowError,
     Table,
+    by_row,
     group_data,
     groups_of,
     propose_mapping,
@@ -181,15 +182,11 @@ class Plan:
     def rejected_rows(self) -> int:
         return sum(len(p.lines) for p in self.incidents if p.action == "reject")
 
+    def errors(self) -> list[RowError]:
+        return [e for p in self.incidents for e in p.errors]
+
     def errors_by_line(self) -> dict[int, list[RowError]]:
-        found: dict[int, list[RowError]] = {}
-        for planned in self.incidents:
-            for error in planned.errors:
-                found.setdefault(error.row, []).append(error)
-            if planned.errors:  # the incident's other rows go back with it
-                for line in planned.lines:
-                    found.setdefault(line, [])
-        return found
+        return by_row(self.errors())
 
 
 def _source(job: ImportJob) -> str:

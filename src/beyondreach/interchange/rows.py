@@ -27,6 +27,7 @@ from beyondreach.cases.inputs import (
     incident_validate,
 )
 from beyondreach.core.errors import InvalidInputError
+from beyondreach.interchange.formats import inert
 from beyondreach.interchange.values import country_code, normalise, term_code
 
 
@@ -368,6 +369,13 @@ def _title(tactics: list[str], origins: list[str], hosts: list[str], start: date
     return f"{words}: {', '.join(origins)}{where}, {start.year}"
 
 
+def by_row(errors: list[RowError]) -> dict[int, list[RowError]]:
+    found: dict[int, list[RowError]] = {}
+    for error in errors:
+        found.setdefault(error.row, []).append(error)
+    return found
+
+
 def rows_as_csv(table: Table, lines: dict[int, list[RowError]]) -> Iterator[str]:
     """The rejected rows as they came, with an `errors` column: to fix and import again."""
     out = io.StringIO()
@@ -379,10 +387,5 @@ def rows_as_csv(table: Table, lines: dict[int, list[RowError]]) -> Iterator[str]
             why = "; ".join(
                 f"{e.column}: {e.why}" + (f" ({e.value})" if e.value else "") for e in found
             )
-            writer.writerow([*(_neutral(c) for c in row), _neutral(why)])
+            writer.writerow([*(inert(c) for c in row), inert(why)])
     yield out.getvalue()
-
-
-def _neutral(cell: str) -> str:
-    # A cell a spreadsheet would run as a formula is written as text.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
