@@ -43,6 +43,8 @@ TARGET = incident_body()["targets"][0]
         ({"targets": [{**TARGET, "role": "hero"}]}, {"targets.0.role"}),
         ({"targets": [{"role": "primary"}]}, {"targets.0.person"}),
         ({"targets": [{**TARGET, "relation": "r" * 41}]}, {"targets.0.relation"}),
+        # A relation is a code: free text, stored in the clear, could hold a name.
+        ({"targets": [{**TARGET, "relation": "Leila's father"}]}, {"targets.0.relation"}),
         (
             {
                 "targets": [

@@ -97,6 +97,9 @@ PERSONS: dict[str, dict[str, Any]] = {
     "olga": {"org": "other", "names": [("Ольга Петрова", "Cyrl", "ru")], "sex": "female"},
 }
 
+# What migration 0013 makes of each relation the specs below recorded as free text.
+RELATION_AFTER_0013 = {"": "", "Brother ": "sibling"}
+
 # Incidents by key. "red_notice" was created under `first_title`, status new, then edited.
 INCIDENTS: dict[str, dict[str, Any]] = {
     "red_notice": {
@@ -119,7 +122,8 @@ INCIDENTS: dict[str, dict[str, Any]] = {
         "due_date": date(2021, 6, 30),
         "targets": [
             ("gulnara", "primary", "human_rights_defender", ""),
-            ("dilnur", "relative", "", "sibling"),
+            # Free text, as the form took before migration 0013 made it a code.
+            ("dilnur", "relative", "", "Brother "),
         ],
         "actors": [("perpetrator", "security_service", "CN", "Ministry of Public Security")],
         "mechanisms": [
@@ -530,7 +534,10 @@ def _incident_as_written(key: str, old: _OldDatabase) -> dict[str, Any]:
     spec.pop("document", None)
     spec["host_country"] = [spec["host_country"]]
     spec["origins"], spec["tactics"] = sorted(spec["origins"]), sorted(spec["tactics"])
-    spec["targets"] = [(old.persons[p].uuid, *rest) for p, *rest in spec["targets"]]
+    spec["targets"] = [
+        (old.persons[p].uuid, role, group, RELATION_AFTER_0013[relation])
+        for p, role, group, relation in spec["targets"]
+    ]
     return spec
 
 

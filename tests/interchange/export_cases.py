@@ -33,7 +33,6 @@ SECRETS = {
     "primary": "Gulnara Tokhtieva",
     "primary_cyrillic": "Гульнара Тохтиева",
     "relative": "Tokhti Akhmed",
-    "relation": f"father {CANARY}-relation",
     "notice": "A-1234/5-2023",
     "passport": "E98765432",
     "source_url": f"https://news.example.org/poet-detained-{CANARY}",
@@ -73,7 +72,7 @@ def rich_incident(actor: User, **overrides: object) -> m.Incident:
             ),
             TargetData(
                 role="relative",
-                relation=SECRETS["relation"],
+                relation="parent",
                 target_group="family_member",
                 person=PersonData(names=[NameData(SECRETS["relative"], "Latn")]),
             ),

@@ -185,7 +185,7 @@ def test_turning_a_report_into_an_incident_carries_over_relatives_and_interpol(
     )
     form = _unlocked(open_channel).get(f"/reports/{report.uuid}/incident/").content.decode()
     assert _field(form, "targets-0-role") == "relative"
-    assert _field(form, "targets-0-relation") == "family"
+    assert _field(form, "targets-0-relation") == "other_family"
     kinds = {_field(form, "mechanisms-0-kind"), _field(form, "mechanisms-1-kind")}
     assert kinds == {"extradition_request", ""}  # Red Notice or Diffusion: the worker says
     assert _field(form, "mechanisms-0-issued_by") == "TJ"

@@ -64,7 +64,7 @@ from beyondreach.vocab.loader import vocabulary
 
 # 1.1: states minItems, minLength and YYYY-MM-DD dates. 1.2: host_countries (several, or
 # none with host_reason) replace host_country. 1.3: groups and organisations as targets.
-INCIDENT_SCHEMA_VERSION = "1.3"
+INCIDENT_SCHEMA_VERSION = "2.0"
 router = Router()
 
 
@@ -158,7 +158,9 @@ class TargetIn(In):
     person_uuid: UUID | None = Field(None, description="An existing person; or give `person`.")
     person: PersonIn | None = None
     target_group: Code = Field("", description="A code of vocabulary target_groups.")
-    relation: Code = Field("", description='E.g. "parent" of the primary target.')
+    relation: m.TargetRelation | None = Field(
+        None, description="How they relate to the primary target (a relative: parent...)."
+    )
     member_of: int | None = Field(
         None, ge=0, description="A known member of a group: the group's index in `groups`."
     )
@@ -287,7 +289,9 @@ def _incident_data(p: IncidentIn) -> IncidentData:
     plain["host_reason"] = p.host_reason or ""
     targets = [
         TargetData(
-            **t.model_dump(exclude={"person"}), person=_person_data(t.person) if t.person else None
+            **t.model_dump(exclude={"person", "relation"}),
+            relation=t.relation or "",
+            person=_person_data(t.person) if t.person else None,
         )
         for t in p.targets
     ]
@@ -304,7 +308,7 @@ def _incident_data(p: IncidentIn) -> IncidentData:
 
 
 def incident_json_schema() -> dict[str, Any]:
-    """The versioned JSON Schema of the incident input (docs/schema/incident-1.3.schema.json)."""
+    """The versioned JSON Schema of the incident input (docs/schema/incident-2.0.schema.json)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:beyondreach:schema:incident:{INCIDENT_SCHEMA_VERSION}",

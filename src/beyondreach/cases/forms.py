@@ -232,8 +232,10 @@ class TargetForm(Form):
     other_script = forms.ChoiceField(choices=SCRIPT_CHOICES, required=False, label="Its script")
     role = forms.ChoiceField(choices=_blank(m.TargetRole.choices))
     target_group = forms.ChoiceField(required=False)
-    relation = forms.CharField(
-        max_length=40, required=False, help_text="For a relative: parent, sibling, spouse, child..."
+    relation = forms.ChoiceField(
+        choices=_blank(m.TargetRelation.choices),
+        required=False,
+        help_text="How they relate to the primary target.",
     )
     member_of = forms.TypedChoiceField(
         choices=[("", "—"), *[(str(i), f"Group {i + 1}") for i in range(GROUP_ROWS_AT_MOST)]],

@@ -141,7 +141,7 @@ def _joined(*parts: str | None) -> str:
 
 def _target(t: Mapping[str, Any]) -> str:
     role = _choice(m.TargetRole)(t.get("role", ""))
-    relation = t.get("relation")
+    relation = _choice(m.TargetRelation)(t.get("relation") or "")
     group = t.get("target_group")
     return _joined(
         t.get("name") or t.get("pseudonym"),

@@ -185,7 +185,6 @@ def _check_text(obj: object, path: str, errors: _Errors, limits: dict[str, int])
 
 
 PLAIN_LIMITS = {
-    "relation": 40,
     "issued_by": 40,
     "language": 8,
     "script": 4,
@@ -365,6 +364,7 @@ def _check_children(data: IncidentData, errors: _Errors) -> None:
             _check_text(row, f"{part}.{i}.", errors, PLAIN_LIMITS)
     for i, t in enumerate(data.targets):
         errors.choice(t.role, m.TargetRole, f"targets.{i}.role")
+        errors.choice(t.relation, m.TargetRelation, f"targets.{i}.relation", blank=True)
         errors.check(
             not t.target_group or t.target_group in groups,
             f"targets.{i}.target_group",

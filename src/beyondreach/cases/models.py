@@ -275,6 +275,21 @@ class TargetRole(models.TextChoices):
     BYSTANDER = "bystander", "Bystander"
 
 
+class TargetRelation(models.TextChoices):
+    """How a target relates to the primary target. A code, not free text: it is stored in the
+    clear and shown to roles that see no identities, so it must never be able to hold a name."""
+
+    PARENT = "parent", "Parent"
+    CHILD = "child", "Child"
+    SIBLING = "sibling", "Sibling"
+    SPOUSE = "spouse", "Spouse or partner"
+    OTHER_FAMILY = "other_family", "Other family member"
+    COLLEAGUE = "colleague", "Colleague or employer"
+    LAWYER = "lawyer", "Lawyer"
+    FRIEND = "friend", "Friend or associate"
+    OTHER = "other", "Other"
+
+
 class IncidentGroup(Scoped):
     """A group targeted as one: "317 people stripped of nationality", "11 people designated".
     Counted by its size; the members known by name are person targets linked to it."""
@@ -355,7 +370,7 @@ class IncidentTarget(Scoped):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="targetings")
     role = models.CharField(max_length=10, choices=TargetRole.choices)
     target_group = models.CharField(max_length=40, blank=True)  # vocab "target_groups"
-    relation = models.CharField(max_length=40, blank=True)  # e.g. "parent" of the primary target
+    relation = models.CharField(max_length=16, blank=True, choices=TargetRelation.choices)
     # A known member of a group target: counted in the group's size, not again.
     group = models.ForeignKey(
         IncidentGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="members"

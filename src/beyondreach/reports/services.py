@@ -530,7 +530,7 @@ def _parts_named_in(a: dict[str, Any], tactics: list[str]) -> dict[str, list[dic
     not say (a relative's name, which INTERPOL notice) stays empty: the form asks for it."""
     parts: dict[str, list[dict[str, Any]]] = {}
     if a.get("family_targeted") == "yes":
-        parts["targets"] = [{"role": "relative", "relation": "family"}]
+        parts["targets"] = [{"role": "relative", "relation": "other_family"}]
     mechanisms = [
         {"kind": kind, "issued_by": a.get("behind_country", ""), "status": "unknown"}
         for tactic, kind in MECHANISM_OF_TACTIC.items()

@@ -14,6 +14,7 @@ register = template.Library()
 CHOICES: dict[str, type[TextChoices]] = {
     "actor_roles": m.ActorRole,
     "target_roles": m.TargetRole,
+    "target_relations": m.TargetRelation,
     "mechanism_kinds": m.MechanismKind,
     "mechanism_statuses": m.MechanismStatus,
     "reliabilities": m.Reliability,

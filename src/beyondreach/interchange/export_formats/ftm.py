@@ -32,6 +32,7 @@ from beyondreach.cases.models import (
     MechanismKind,
     MechanismStatus,
     OrganisationKind,
+    TargetRelation,
     TargetRole,
 )
 from beyondreach.interchange.formats import ExportContext, ExportFormat, Snapshot
@@ -122,8 +123,9 @@ class _Incident:
         if target["target_group"]:
             person.add("keywords", vocabulary("target_groups").label(target["target_group"]))
         role = TargetRole(target["role"]).label
-        relation = self.reveal(target["relation"])
-        self._link(person, role if relation is None else f"{role}: {relation}", "involved")
+        relation = target["relation"]  # a code, never free text: no reveal needed
+        label = f"{role}: {TargetRelation(relation).label}" if relation else role
+        self._link(person, label, "involved")
         return person
 
     def _organisation(self, item: Item) -> EntityProxy:
