@@ -486,6 +486,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return export_cli.run(args)
 
 
+def cmd_lists(args: argparse.Namespace) -> int:
+    _django()
+    from beyondreach.screening import cli as lists_cli
+
+    return lists_cli.run(args)
+
+
+def _lists_arguments(p: argparse.ArgumentParser) -> None:
+    from beyondreach.screening import cli as lists_cli
+
+    lists_cli.arguments(p)
+
+
 def _import_arguments(p: argparse.ArgumentParser) -> None:
     from beyondreach.interchange import import_cli
 
@@ -647,6 +660,9 @@ COMMANDS: dict[str, Command] = {
         cmd_import, "import incidents from a file (a dry run first)", _import_arguments
     ),
     "export": Command(cmd_export, "export an organisation's incidents", _export_arguments),
+    "lists": Command(
+        cmd_lists, "load a public list (sanctions, notices) and screen persons", _lists_arguments
+    ),
     "serve": Command(
         cmd_serve, "serve the web UI and API, with the background worker", _serve_arguments
     ),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "beyondreach.referrals",
     "beyondreach.statistics",
     "beyondreach.interchange",
+    "beyondreach.screening",
 ]
 
 MIDDLEWARE = [

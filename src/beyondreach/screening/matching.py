@@ -1,0 +1,322 @@
+"""Name matching across scripts and transliterations, for screening against public lists.
+
+A name in any script becomes lower-case ASCII tokens: Cyrillic, Greek, Armenian, Georgian
+and Hangul through rigour's transliteration (the one FollowTheMoney's tools use: "Навальный"
+is "navalny"), Han and Arabic through ICU (normality). Han has no spaces: a name of one Han
+word is read as a one-syllable surname and a given name ("习近平" is "xi jinping"), the usual
+shape of Chinese names; the joined comparison below covers the rest.
+
+Tokens are compared by spelling (Jaro-Winkler) and by a consonant skeleton that absorbs
+transliteration drift: vowels and h dropped, kh/gh/zh/ch/sh/ts to one letter, x to ks, c/q
+to k, w to v, doubled letters once ("Aleksei"/"Alexei"/"Aleksey" are all "lks"; Arabic's
+unwritten short vowels make "محمد" "mhmd", which agrees with "Mohammed").
+
+A name scores the best alignment of its tokens, in any order, over the shorter name: a
+missing middle name or patronymic costs a little, a missing surname a lot. Birth dates and
+nationalities are evidence on top: agreement adds, a clear contradiction takes away.
+
+Retrieval keys (`name_keys`) are the skeletons of the tokens (tokens shorter than two
+consonants keep their spelling) and one key for all tokens joined in alphabetical order, so
+that "Xi Jin Ping", "Jinping Xi" and "习近平" share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import permutations
+
+import normality
+from rigour.text.distance import jaro_winkler, levenshtein_similarity
+from rigour.text.translit import ascii_text
+
+KEY_MAX = 40
+_APOSTROPHES = "'\u2019\u02bc`"  # ASCII, right single quote, modifier letter, grave
+_WORD = re.compile(rf"[^\W_]+(?:[{_APOSTROPHES}][^\W_]+)*")
+_NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+_DIGRAPHS = (
+    ("kh", "h"),
+    ("gh", "g"),
+    ("zh", "j"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("ts", "s"),
+    ("tz", "s"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+)
+_LETTERS = str.maketrans({"q": "k", "c": "k", "z": "s", "w": "v", "f": "v"})
+_VOWELS = re.compile(r"[aeiouyh]")
+_FINAL_J = re.compile(r"(?<=[aeiouy])j$")  # "Navalnyj", "Aleksej": an ISO 9 й at the end
+_REPEATS = re.compile(r"(.)\1+")
+
+# How a name's score is made (tuned on bench/screening_pairs.csv, see bench/README.md).
+TOKEN_FLOOR = 0.82  # below this Jaro-Winkler, two tokens do not match at all
+SKELETON_SIM = 0.9  # same skeleton, different spelling
+EXTRA_TOKEN_COST = 0.04  # each token of the longer name left unmatched (a middle name)
+EXTRA_COST_MAX = 0.12
+SINGLE_TOKEN_CAP = 0.7  # a one-word name never alerts on its own
+JOINED_FLOOR = 0.88
+
+
+def _is_han(ch: str) -> bool:
+    return "CJK UNIFIED" in unicodedata.name(ch, "")
+
+
+@lru_cache(maxsize=200_000)
+def _word_ascii(word: str) -> tuple[str, ...]:
+    """The ASCII tokens of one word; a Han word yields its syllables."""
+    if word.isascii():
+        return tuple(_ASCII_TOKEN.findall(word.lower()))
+    if any(_is_han(ch) for ch in word):
+        return tuple(syllable for ch in word for syllable in _ASCII_TOKEN.findall(_han(ch).lower()))
+    return tuple(_ASCII_TOKEN.findall(ascii_text(word).lower().replace("'", "")))
+
+
+@lru_cache(maxsize=20_000)
+def _han(ch: str) -> str:
+    return normality.ascii_text(ch) if _is_han(ch) else ascii_text(ch)
+
+
+@lru_cache(maxsize=200_000)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Lower-case ASCII tokens of a name in any script, in its order."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", name))
+    tokens: list[str] = []
+    for word in words:
+        parts = _word_ascii(word.translate(_NO_APOSTROPHES))
+        if len(parts) > 1 and _is_han(word[0]):
+            # One Han word for the whole name: surname, then the given name joined.
+            parts = (parts[0], "".join(parts[1:])) if len(words) == 1 else ("".join(parts),)
+        tokens.extend(parts)
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    token = _FINAL_J.sub("", token).replace("x", "ks")
+    for digraph, single in _DIGRAPHS:
+        token = token.replace(digraph, single)
+    token = _VOWELS.sub("", token.translate(_LETTERS))
+    return _REPEATS.sub(r"\1", token)
+
+
+def _token_key(token: str) -> str:
+    skel = skeleton(token)
+    return skel[:KEY_MAX] if len(skel) >= 2 else f"t:{token}"[:KEY_MAX]
+
+
+def name_keys(names: Iterable[str]) -> set[str]:
+    """The retrieval keys of a set of names (stored per list entity, looked up per query)."""
+    keys: set[str] = set()
+    for name in names:
+        tokens = name_tokens(name)
+        keys.update(_token_key(t) for t in tokens)
+        if len(tokens) > 1:
+            keys.add(f"j:{skeleton(''.join(sorted(tokens)))}"[:KEY_MAX])
+    return keys
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    sim = jaro_winkler(a, b)
+    skel_a = skeleton(a)
+    if len(skel_a) >= 2 and skel_a == skeleton(b) and a[0] == b[0]:
+        sim = max(sim, SKELETON_SIM)
+    elif len(skel_a) >= 2 and skel_a == skeleton(b):
+        sim = max(sim, SKELETON_SIM - 0.05)  # "Ilich"/"Ylich": the first letter drifted
+    return sim if sim >= TOKEN_FLOOR else 0.0
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    score: float
+    pairs: tuple[tuple[str, str], ...] = ()  # aligned tokens (query, candidate)
+    joined: bool = False  # matched as one word ("wangwei" and "wang wei")
+    unmatched: int = 0  # tokens of the longer name left over
+
+
+def _aligned(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
+    sims = sorted(
+        (
+            (token_similarity(q, c), i, j)
+            for i, q in enumerate(query)
+            for j, c in enumerate(candidate)
+        ),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    total, pairs = 0.0, []
+    for sim, i, j in sims:
+        if sim > 0 and i not in used_q and j not in used_c:
+            used_q.add(i)
+            used_c.add(j)
+            total += sim
+            pairs.append((query[i], candidate[j]))
+    shorter, longer = sorted((len(query), len(candidate)))
+    unmatched = longer - len(pairs)
+    if len(pairs) < min(2, shorter):
+        return NameMatch(0.0)
+    score = total / shorter - min(EXTRA_COST_MAX, EXTRA_TOKEN_COST * (longer - shorter))
+    if len(pairs) < shorter:
+        score *= len(pairs) / shorter  # a surname or given name found nowhere
+    if shorter == 1:
+        score = min(score, SINGLE_TOKEN_CAP)
+    return NameMatch(max(score, 0.0), tuple(pairs), unmatched=unmatched)
+
+
+def _joined(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
+    """The tokens run together, in any order of the candidate's, for names whose word
+    boundaries differ between scripts ("Xi Jin Ping" and "Xi Jinping", "Abd Allah" and
+    "Abdullah"). Only then: two names of as many words are compared word by word."""
+    if len(query) == len(candidate) or max(len(query), len(candidate)) > 4:
+        return NameMatch(0.0)
+    q = "".join(query)
+    best = 0.0
+    for order in permutations(candidate):
+        c = "".join(order)
+        if q == c:
+            best = 1.0
+        elif skeleton(q) == skeleton(c):
+            best = max(best, SKELETON_SIM)
+        else:
+            best = max(best, levenshtein_similarity(q, c) if len(q) >= 8 else 0.0)
+    best = best if best >= JOINED_FLOOR else 0.0
+    return NameMatch(best * 0.97, ((" ".join(query), " ".join(candidate)),), joined=True)
+
+
+def name_similarity(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
+    if not query or not candidate:
+        return NameMatch(0.0)
+    aligned = _aligned(query, candidate)
+    if aligned.score >= 0.97:
+        return aligned
+    joined = _joined(query, candidate)
+    return joined if joined.score > aligned.score else aligned
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What is known of the person screened: names in any scripts, birth date, countries."""
+
+    names: tuple[str, ...]
+    birth_date: str = ""  # "1976-06-04", "1976-06" or "1976"
+    countries: frozenset[str] = frozenset()  # ISO 3166-1 alpha-2, lower case
+
+
+@dataclass(frozen=True)
+class Candidate:
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...] = ()
+    countries: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float
+    name_score: float
+    reasons: tuple[str, ...] = field(default=())
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+BIRTH_SAME_DAY = 0.08
+BIRTH_SAME_YEAR = 0.05
+BIRTH_CONTRADICTS = 0.25
+COUNTRY_AGREES = 0.03
+COUNTRY_CONTRADICTS = 0.05
+
+
+def _best_name(subject: Subject, candidate: Candidate) -> tuple[NameMatch, str, str]:
+    best, best_q, best_c = NameMatch(0.0), "", ""
+    for q in subject.names:
+        qt = name_tokens(q)
+        for c in candidate.names:
+            found = name_similarity(qt, name_tokens(c))
+            if found.score > best.score:
+                best, best_q, best_c = found, q, c
+    return best, best_q, best_c
+
+
+def _name_reason(match: NameMatch, query: str, candidate: str) -> str:
+    how = "run together" if match.joined else "word by word, in any order"
+    tokens = ", ".join(a if a == b else f"{a}~{b}" for a, b in match.pairs)
+    text = f"name {query!r} matches {candidate!r} {how} ({tokens}), {match.score:.2f}"
+    if match.unmatched and not match.joined:
+        text += f"; {match.unmatched} name part(s) only on one side"
+    return text
+
+
+def _year(value: str) -> int | None:
+    return int(value[:4]) if value[:4].isdigit() else None
+
+
+def _birth_evidence(subject: Subject, candidate: Candidate) -> tuple[float, str]:
+    if not subject.birth_date or not candidate.birth_dates:
+        return 0.0, ""
+    if len(subject.birth_date) >= 10 and subject.birth_date[:10] in {
+        d[:10] for d in candidate.birth_dates
+    }:
+        return BIRTH_SAME_DAY, f"same birth date {subject.birth_date[:10]}"
+    year = _year(subject.birth_date)
+    years = {y for d in candidate.birth_dates if (y := _year(d)) is not None}
+    if year is None or not years:
+        return 0.0, ""
+    if year in years:
+        return BIRTH_SAME_YEAR, f"same birth year {year}"
+    if min(abs(year - y) for y in years) > 1:
+        listed = ", ".join(str(y) for y in sorted(years))
+        return -BIRTH_CONTRADICTS, f"birth year differs ({year}, list: {listed})"
+    return 0.0, f"birth year {year} within a year of the list's"
+
+
+def _country_evidence(subject: Subject, candidate: Candidate) -> tuple[float, str]:
+    if not subject.countries or not candidate.countries:
+        return 0.0, ""
+    shared = subject.countries & candidate.countries
+    if shared:
+        return (
+            COUNTRY_AGREES,
+            f"nationality or country agrees ({', '.join(sorted(shared)).upper()})",
+        )
+    return -COUNTRY_CONTRADICTS, "no nationality or country in common"
+
+
+def score(subject: Subject, candidate: Candidate) -> Score:
+    """How likely the candidate is the subject, in [0, 1], and why, in words."""
+    match, query, cand = _best_name(subject, candidate)
+    if match.score <= 0:
+        return Score(0.0, 0.0, ("no name in common",))
+    reasons = [_name_reason(match, query, cand)]
+    total = match.score
+    for weight, why in (_birth_evidence(subject, candidate), _country_evidence(subject, candidate)):
+        total += weight
+        if why:
+            reasons.append(why)
+    return Score(round(min(max(total, 0.0), 1.0), 3), round(match.score, 3), tuple(reasons))
+
+
+def birth_value(value: str) -> str:
+    """A birth date as the person record holds it, kept only if it starts with a year."""
+    value = value.strip()
+    if len(value) >= 4 and value[:4].isdigit():
+        try:
+            if len(value) >= 10:
+                dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value[:4]
+        return value[:10]
+    return ""
