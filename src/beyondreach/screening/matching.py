@@ -6,7 +6,7 @@ is "navalny"), Han and Arabic through ICU (normality). Han has no spaces: a name
 word is read as a one-syllable surname and a given name ("习近平" is "xi jinping"), the usual
 shape of Chinese names; the joined comparison below covers the rest.
 
-Tokens are compared by spelling (Jaro-Winkler) and by a consonant skeleton that absorbs
+Tokens are compared by spelling (edit distance) and by a consonant skeleton that absorbs
 transliteration drift: vowels and h dropped, kh/gh/zh/ch/sh/ts to one letter, x to ks, c/q
 to k, w to v, doubled letters once ("Aleksei"/"Alexei"/"Aleksey" are all "lks"; Arabic's
 unwritten short vowels make "محمد" "mhmd", which agrees with "Mohammed").
@@ -31,7 +31,7 @@ from functools import lru_cache
 from itertools import permutations
 
 import normality
-from rigour.text.distance import jaro_winkler, levenshtein_similarity
+from rigour.text.distance import levenshtein_similarity
 from rigour.text.translit import ascii_text
 
 KEY_MAX = 40
@@ -59,7 +59,7 @@ _FINAL_J = re.compile(r"(?<=[aeiouy])j$")  # "Navalnyj", "Aleksej": an ISO 9 й 
 _REPEATS = re.compile(r"(.)\1+")
 
 # How a name's score is made (tuned on bench/screening_pairs.csv, see bench/README.md).
-TOKEN_FLOOR = 0.82  # below this Jaro-Winkler, two tokens do not match at all
+TOKEN_FLOOR = 0.85  # below this similarity, two tokens do not match at all
 SKELETON_SIM = 0.9  # same skeleton, different spelling
 EXTRA_TOKEN_COST = 0.04  # each token of the longer name left unmatched (a middle name)
 EXTRA_COST_MAX = 0.12
@@ -121,20 +121,22 @@ def name_keys(names: Iterable[str]) -> set[str]:
         tokens = name_tokens(name)
         keys.update(_token_key(t) for t in tokens)
         if len(tokens) > 1:
-            keys.add(f"j:{skeleton(''.join(sorted(tokens)))}"[:KEY_MAX])
+            joined = "".join(skeleton(t) for t in sorted(tokens))
+            keys.add(f"j:{joined}"[:KEY_MAX])
     return keys
 
 
 @lru_cache(maxsize=500_000)
 def token_similarity(a: str, b: str) -> float:
+    """1 for the same token, SKELETON_SIM for the same skeleton (a transliteration
+    variant), else the edit-distance similarity of a near typo; 0 below TOKEN_FLOOR."""
     if a == b:
         return 1.0
-    sim = jaro_winkler(a, b)
     skel_a = skeleton(a)
-    if len(skel_a) >= 2 and skel_a == skeleton(b) and a[0] == b[0]:
-        sim = max(sim, SKELETON_SIM)
-    elif len(skel_a) >= 2 and skel_a == skeleton(b):
-        sim = max(sim, SKELETON_SIM - 0.05)  # "Ilich"/"Ylich": the first letter drifted
+    if len(skel_a) >= 2 and skel_a == skeleton(b):
+        # "Ilich"/"Ylich": when the first letter drifted, a little less sure.
+        return SKELETON_SIM if a[0] == b[0] else SKELETON_SIM - 0.05
+    sim = levenshtein_similarity(a, b)
     return sim if sim >= TOKEN_FLOOR else 0.0
 
 
