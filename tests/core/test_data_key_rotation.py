@@ -65,6 +65,9 @@ from beyondreach.reports.services import (
     report_proof,
     report_submit,
 )
+from beyondreach.screening.lists import ParsedEntity, entities_store
+from beyondreach.screening.models import PublicList
+from beyondreach.screening.services import screening_run
 
 from ..cases.factories import incident_data
 from ..conftest import Personas
@@ -162,6 +165,10 @@ def world(personas: Personas) -> World:
     job = import_create(actor=personas.case_worker, fmt="csv", filename="m.csv", content=sheet)
     import_start(actor=personas.case_worker, job=job)
     import_run(job.pk)  # its one row rejected (2099 is to come): the errors are sealed too
+    notices = PublicList.objects.create(name="red", sha256="-", loaded_at=timezone.now())
+    name = "Гульнара Тохтиева"
+    entities_store(notices, [ParsedEntity("red-1", "Person", name, [name], [], [], [], [])])
+    assert screening_run(organisation=personas.org).new_matches  # a sealed ScreeningMatch
     other = incident_create(actor=personas.outsider, data=incident_data())
     return World(
         personas=personas,

@@ -1,0 +1,154 @@
+"""Screening protected persons against loaded lists: matches, alerts, decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from beyondreach.alerts.services import user_email_set
+from beyondreach.cases.models import IncidentTarget
+from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.models import AuditEvent
+from beyondreach.outbox.channels import Email
+from beyondreach.outbox.models import Message
+from beyondreach.screening.lists import list_load
+from beyondreach.screening.models import MatchStatus, ScreeningMatch
+from beyondreach.screening.selectors import access_screening_match, screening_matches_open
+from beyondreach.screening.services import screening_match_decide, screening_run
+from beyondreach.screening.tasks import screen_organisation
+
+from ..alerts.helpers import envelopes
+from ..conftest import Personas
+from .helpers import NAMESAKE, NOTICE, UNRELATED, list_file, protected
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def red_list(tmp_path: Path) -> Path:
+    return list_file(tmp_path / "red.json", NOTICE, NAMESAKE)
+
+
+def _defended(personas: Personas) -> None:
+    user_email_set(actor=personas.case_worker, email="cora@ngo.example")
+    protected(
+        personas.admin,
+        "Dilnoza Rakhimova",
+        assignee=personas.case_worker,
+        birth_date="1985-04-12",
+        nationalities=["UZ"],
+    )
+
+
+def test_the_cyrillic_spelled_person_is_found_and_alerts_the_assigned_case_worker(
+    personas: Personas, red_list: Path
+) -> None:
+    _defended(personas)
+    list_load(path=red_list, name="interpol-red")
+    run = screening_run(organisation=personas.org)
+    [match] = run.new_matches
+    assert match.entity_ref == NOTICE["id"] and match.list_name == "interpol-red"
+    assert match.topics == ["wanted"] and match.score == 1.0
+    assert "'Dilnoza Rakhimova' matches 'Дилноза Рахимова'" in match.reason
+    assert "same birth date 1985-04-12" in match.reason
+    [mail] = envelopes(kind="alert.urgent")
+    assert isinstance(mail, Email) and mail.to == ("cora@ngo.example",)
+    assert "Urgent" in mail.subject and "interpol-red (wanted), score 1.00" in mail.body
+    # Mail leaves the server: neither the person's name nor the entity's.
+    for secret in ("Dilnoza", "Rakhimova", "Рахимова", NOTICE["id"]):
+        assert secret not in mail.subject + mail.body
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"screening_match.create", "screening.alert"} <= actions
+
+
+def test_screening_again_records_and_alerts_nothing_twice(
+    personas: Personas, red_list: Path
+) -> None:
+    _defended(personas)
+    list_load(path=red_list, name="interpol-red")
+    screening_run(organisation=personas.org)
+    assert screen_organisation.call(personas.org.pk)["new_matches"] == 0
+    assert ScreeningMatch.objects.count() == 1 and Message.objects.count() == 1
+
+
+def test_not_a_match_survives_a_reload_of_the_list(
+    personas: Personas, tmp_path: Path, red_list: Path
+) -> None:
+    protected(personas.admin, "Timur Bekov", assignee=personas.case_worker)
+    list_load(path=red_list, name="interpol-red")
+    [wrong] = screening_run(organisation=personas.org).new_matches
+    assert wrong.entity_ref == NAMESAKE["id"]
+    screening_match_decide(actor=personas.case_worker, match=wrong, decision="not_match")
+    newer = dict(NAMESAKE, properties={**NAMESAKE["properties"], "alias": ["Timur Bekov"]})
+    list_load(path=list_file(tmp_path / "v2.json", newer, UNRELATED), name="interpol-red")
+    assert screening_run(organisation=personas.org).new_matches == []
+    assert ScreeningMatch.objects.get().status == MatchStatus.DISMISSED
+    assert list(screening_matches_open(personas.case_worker)) == []
+
+
+def test_a_decision_is_audited_and_needs_a_case_worker(personas: Personas, red_list: Path) -> None:
+    _defended(personas)
+    list_load(path=red_list, name="interpol-red")
+    [match] = screening_run(organisation=personas.org).new_matches
+    with pytest.raises(PermissionDeniedError):
+        screening_match_decide(actor=personas.analyst, match=match, decision="match")
+    with pytest.raises(NotFoundError):
+        screening_match_decide(actor=personas.outsider, match=match, decision="match")
+    screening_match_decide(actor=personas.case_worker, match=match, decision="match")
+    event = AuditEvent.objects.get(action="screening_match.decide")
+    assert event.actor == personas.case_worker and event.detail["decision"] == "match"
+    match.refresh_from_db()
+    assert match.status == MatchStatus.CONFIRMED and match.decided_by == personas.case_worker
+
+
+def test_an_organisation_never_sees_another_organisations_matches(
+    personas: Personas, red_list: Path
+) -> None:
+    _defended(personas)
+    protected(personas.outsider, "Ivan Petrov")
+    list_load(path=red_list, name="interpol-red")
+    [match] = screening_run(organisation=personas.org).new_matches
+    assert screening_run(organisation=personas.other_org).new_matches == []
+    assert list(screening_matches_open(personas.outsider)) == []
+    assert list(screening_matches_open(personas.case_worker)) == [match]
+    with pytest.raises(NotFoundError):
+        access_screening_match(personas.outsider, match.uuid)
+    with pytest.raises(PermissionDeniedError):
+        screening_matches_open(personas.analyst)
+
+
+def test_without_an_assignee_the_admins_are_alerted(personas: Personas, red_list: Path) -> None:
+    user_email_set(actor=personas.admin, email="ada@ngo.example")
+    protected(personas.admin, "Dilnoza Rakhimova")
+    list_load(path=red_list, name="interpol-red")
+    screening_run(organisation=personas.org)
+    [mail] = envelopes(kind="alert.urgent")
+    assert isinstance(mail, Email) and mail.to == ("ada@ngo.example",)
+
+
+def _table_text(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        rows = cursor.fetchall()
+    return "\n".join(
+        bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v)
+        for row in rows
+        for v in row
+    )
+
+
+def test_no_person_name_or_matched_entity_is_stored_in_the_clear(
+    personas: Personas, red_list: Path
+) -> None:
+    _defended(personas)
+    list_load(path=red_list, name="interpol-red")
+    assert screening_run(organisation=personas.org).new_matches
+    matches = _table_text(ScreeningMatch._meta.db_table)
+    for secret in ("Dilnoza", "Rakhimova", "Дилноза", "Рахимова", NOTICE["id"]):
+        assert secret not in matches
+    # The lists hold what the public file held, and nothing the organisation recorded.
+    for table in ("screening_publiclist", "screening_listentity", "screening_listkey"):
+        assert "Rakhimova" not in _table_text(table)
+    assert IncidentTarget.objects.count() == 1
