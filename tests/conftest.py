@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.testcases import LiveServerThread
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,6 +36,35 @@ PASSWORD = "a long test passphrase 42"
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to be
 # used from a thread with a running loop unless told it is safe, which it is in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server for an in-memory SQLite database: every request thread shares the test's
+    one connection, and two requests at once deadlocked it (CI, the statistics report's chart
+    and map loading together): a thread holding SQLite's connection mutex calls back into
+    Python for Django's SQL functions and waits for the GIL, while the thread holding the GIL
+    waits for the mutex to bind its parameters. So the application runs for one request at a
+    time; connections stay threaded and kept alive, as a browser expects. A streamed body is
+    read inside the lock too, because it queries as it goes."""
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: Any, start_response: Any) -> list[bytes]:
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(one_at_a_time)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 _skipped: list[str] = []
