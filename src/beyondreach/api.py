@@ -187,7 +187,9 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
     )
     if exc.status >= 500:
         logger.error("%s in %s", type(exc).__name__, request.path)
-    return api.create_response(request, error_body(exc.message, errors), status=exc.status)
+    # What an error adds for a client to act on (a 409's candidates), beside its fields.
+    body = {**getattr(exc, "body_extra", {}), **error_body(exc.message, errors)}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

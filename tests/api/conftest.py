@@ -41,12 +41,20 @@ def incident_body(**overrides: Any) -> dict[str, Any]:
             {
                 "role": "primary",
                 "target_group": "ethnic_or_religious_group",
-                "person": {"names": [{"value": "Gulnara Tokhtieva", "script": "Latn"}]},
+                # Tests post this body many times: each time new persons, said so (without
+                # it, the second post is refused as likely duplicates: test_duplicates.py).
+                "person": {
+                    "names": [{"value": "Gulnara Tokhtieva", "script": "Latn"}],
+                    "not_a_duplicate": True,
+                },
             },
             {
                 "role": "relative",
                 "relation": "parent",
-                "person": {"names": [{"value": "Tokhti Akhmed", "script": "Latn"}]},
+                "person": {
+                    "names": [{"value": "Tokhti Akhmed", "script": "Latn"}],
+                    "not_a_duplicate": True,
+                },
             },
         ],
         "mechanisms": [

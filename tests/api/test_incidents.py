@@ -126,8 +126,16 @@ def test_it_replaces_an_incident_and_keeps_its_history(
     personas: Personas, client_for: ClientFor
 ) -> None:
     client = client_for(personas.case_worker)
-    incident_id = _post(client, incident_body()).json()["id"]
-    replaced = _put(client, incident_id, incident_body(title="Poet released", status="closed"))
+    created = _post(client, incident_body()).json()
+    incident_id = created["id"]
+    # The same persons, by the ids the first answer gave: their names again would be new
+    # persons of the same names, which the API refuses (409) as likely duplicates.
+    targets = [
+        {"role": t["role"], "relation": t["relation"] or None, "person_uuid": t["person"]}
+        for t in created["targets"]
+    ]
+    body = incident_body(title="Poet released", status="closed", targets=targets)
+    replaced = _put(client, incident_id, body)
     assert replaced.status_code == 200
     assert replaced.json()["title"] == "Poet released"
     assert replaced.json()["version"] == 2

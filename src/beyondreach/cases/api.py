@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstrai
 from pydantic_core import PydanticCustomError
 
 from beyondreach.cases import models as m
+from beyondreach.cases.duplicates import check_likely_duplicates
 from beyondreach.cases.export import WITHHELD, incident_view, person_view
 from beyondreach.cases.inputs import (
     ActorData,
@@ -151,6 +152,11 @@ class PersonIn(In):
     consent_share_partners: bool = False
     consent_share_authorities: bool = False
     consent_public_statistics: bool = False
+    not_a_duplicate: bool = Field(
+        False,
+        description="Create this person although recorded persons look like them (a 409 "
+        "answer lists those, with why); when it is one of them, name it by `person_uuid`.",
+    )
 
 
 class TargetIn(In):
@@ -277,7 +283,7 @@ class IncidentIn(In):
 
 
 def _person_data(p: PersonIn) -> PersonData:
-    fields = p.model_dump(exclude={"names"})
+    fields = p.model_dump(exclude={"names", "not_a_duplicate"})
     return PersonData(names=[NameData(**n.model_dump()) for n in p.names], **fields)
 
 
@@ -304,6 +310,18 @@ def _incident_data(p: IncidentIn) -> IncidentData:
         mechanisms=[MechanismData(**x.model_dump()) for x in p.mechanisms],
         sources=[SourceData(**s.model_dump()) for s in p.sources],
         responses=[ResponseData(**r.model_dump()) for r in p.responses],
+    )
+
+
+def _new_persons_checked(user: User, payload: IncidentIn) -> None:
+    """Refuse (409) to create a person who may be recorded already, unless told it is not."""
+    check_likely_duplicates(
+        user,
+        [
+            (f"targets.{i}.person", _person_data(t.person), t.person.not_a_duplicate)
+            for i, t in enumerate(payload.targets)
+            if t.person is not None and t.person_uuid is None
+        ],
     )
 
 
@@ -626,6 +644,7 @@ def _incident_row(i: m.Incident, viewer: User, codes: IncidentCodes) -> dict[str
 def incident_post(request: HttpRequest, payload: IncidentIn) -> Status[dict[str, Any]]:
     """Record a new incident (case workers and admins)."""
     user = api_user(request)
+    _new_persons_checked(user, payload)
     incident = incident_create(actor=user, data=_incident_data(payload))
     return Status(201, incident_view(access_incident(user, incident.uuid), user))
 
@@ -643,6 +662,7 @@ def incident_put(request: HttpRequest, incident_id: UUID, payload: IncidentIn) -
     """Replace the incident with the body; the former state stays in its history."""
     user = api_user(request)
     incident = access_incident(user, incident_id)
+    _new_persons_checked(user, payload)
     incident_update(actor=user, incident=incident, data=_incident_data(payload))
     return incident_view(access_incident(user, incident_id), user)
 
@@ -685,6 +705,7 @@ def person_list(
 @router.post("/persons", response={201: PersonOut}, tags=["persons"])
 def person_post(request: HttpRequest, payload: PersonIn) -> Status[dict[str, Any]]:
     user = api_user(request)
+    check_likely_duplicates(user, [("body", _person_data(payload), payload.not_a_duplicate)])
     try:
         person = person_create(actor=user, data=_person_data(payload))
     except InvalidInputError as exc:

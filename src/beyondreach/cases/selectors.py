@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from beyondreach.cases import models as m
-from beyondreach.cases.export import physical_tactics, pseudonym
+from beyondreach.cases.export import physical_tactics
 from beyondreach.cases.history import HistoryEntry, changes_between
 from beyondreach.cases.names import blind, query_alternatives
 from beyondreach.cases.services import records_listed
@@ -297,46 +297,6 @@ def person_ids_matching(user: User, query: str) -> list[int]:
         for pid, found in hits.items()
         if any(all(group & found for group in alt) for alt in alternatives)
     )
-
-
-@dataclass(frozen=True)
-class PersonCandidate:
-    """A recorded person whose name matches one being typed: enough to decide whether it
-    is the same person, for a role that sees names (only they type names)."""
-
-    uuid: uuid.UUID
-    pseudonym: str
-    name: str
-    nationalities: list[str]
-    incidents: int
-
-
-SAME_PERSON_CANDIDATES = 5
-
-
-def person_candidates(user: User, names: list[str]) -> list[PersonCandidate]:
-    """Recorded persons matching any of `names` in any script (the blind index), those
-    in most incidents first. Not audited as a view: only the pseudonym, the first name and
-    coded facts leave, to the case worker who typed the name."""
-    ids = {pid for name in names if name.strip() for pid in person_ids_matching(user, name)}
-    if not ids:
-        return []
-    found = (
-        m.Person.objects.filter(organisation_id=_org_id(user), pk__in=ids, merged_into=None)
-        .annotate(incident_count=Count("targetings"))
-        .prefetch_related("names")
-        .order_by("-incident_count", "-id")[:SAME_PERSON_CANDIDATES]
-    )
-    return [
-        PersonCandidate(
-            uuid=p.uuid,
-            pseudonym=pseudonym(p),
-            name=next((n.value for n in p.names.all()), ""),
-            nationalities=list(p.nationalities),
-            incidents=p.incident_count,
-        )
-        for p in found
-    ]
 
 
 def person_list_visible_to(user: User) -> QuerySet[m.Person]:

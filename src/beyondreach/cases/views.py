@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from beyondreach.cases import models as m
+from beyondreach.cases.duplicates import PersonCandidate, person_candidates
 from beyondreach.cases.export import incident_view, person_view, pseudonym
 from beyondreach.cases.forms import (
     COUNTRY_CHOICES,
@@ -42,14 +43,12 @@ from beyondreach.cases.selectors import (
     TACTIC_CATEGORIES,
     IncidentCodes,
     IncidentFilters,
-    PersonCandidate,
     access_incident,
     access_person,
     access_person_merge,
     incident_list_codes,
     incident_match_count,
     incident_page,
-    person_candidates,
     person_incidents,
     person_merges,
     person_page,
@@ -372,7 +371,7 @@ def ask_same_person(user: User, targets: forms.BaseFormSet) -> bool:  # type: ig
 def _candidate_label(p: PersonCandidate) -> str:
     countries = ", ".join(p.nationalities) or "nationality not recorded"
     incidents = f"in {p.incidents} incident{pluralize(p.incidents)}"
-    return f"{p.name} ({p.pseudonym}; {countries}; {incidents})"
+    return f"{p.name} ({p.pseudonym}; {countries}; {incidents}): {'; '.join(p.why)}"
 
 
 def _render_form(
