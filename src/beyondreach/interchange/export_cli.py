@@ -12,7 +12,7 @@ import sys
 from contextlib import ExitStack
 from typing import BinaryIO
 
-FORMATS = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf")
+FORMATS = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf", "uwazi")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:

@@ -30,7 +30,7 @@ AUDIENCE_CHOICES = [
 
 
 # The formats most asked for first: tables, then the research codings, then the exchanges.
-ORDER = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf")
+ORDER = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf", "uwazi")
 
 
 def _order(code: str) -> tuple[int, str]:

@@ -58,6 +58,8 @@ class ImportOut(Schema):
     rejected_rows: int
     mapping: dict[str, str]
     unmatched: dict[str, dict[str, int]]
+    ignored: dict[str, int]
+    options: dict[str, str]
     plan: PlanOut | None
     errors: list[RowErrorOut]
 
@@ -70,9 +72,9 @@ def imports_create(
     mapping: Form[str] = "",
     dry_run: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
-    """Upload a sheet. `mapping` is JSON {"columns": {...}, "values": {...}} (default: the
-    one proposed from the header). A dry run writes nothing and answers with the plan; else
-    the run is queued and `GET /imports/{id}` follows it."""
+    """Upload a sheet. `mapping` is JSON {"columns": {...}, "values": {...}, "options":
+    {...}} (default: the one proposed from the header). A dry run writes nothing and
+    answers with the plan; else the run is queued and `GET /imports/{id}` follows it."""
     user = api_user(request)
     job = import_create(actor=user, fmt=format, filename=file.name or "file", content=file.read())
     if mapping:
@@ -86,6 +88,7 @@ def imports_create(
             job=job,
             mapping=given.get("columns", job.mapping),
             values=given.get("values", {}),
+            options=given.get("options"),
         )
     if not dry_run:
         import_start(actor=user, job=job)
@@ -114,6 +117,8 @@ def _out(job: ImportJob) -> dict[str, Any]:
         "rejected_rows": job.rejected,
         "mapping": job.mapping,
         "unmatched": plan.unmatched if plan else {},
+        "ignored": plan.ignored if plan else {},
+        "options": job.options,
         "plan": {
             "create": plan.count("create"),
             "update": plan.count("update"),

@@ -15,12 +15,12 @@ from pathlib import Path
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", required=True, help="the organisation's name or UUID")
-    p.add_argument("--format", required=True, choices=["fh", "csv"], dest="fmt")
+    p.add_argument("--format", required=True, choices=["fh", "csv", "uwazi"], dest="fmt")
     p.add_argument(
         "--mapping",
         metavar="FILE",
-        help='JSON {"columns": {their column: our field}, "values": {field: {word: code}}} '
-        "(default: proposed from the header)",
+        help='JSON {"columns": {their column: our field}, "values": {field: {word: code}}, '
+        '"options": {"date_format": "DD/MM/YYYY"}} (default: proposed from the header)',
     )
     p.add_argument("--dry-run", action="store_true", help="say what would happen; write nothing")
     p.add_argument(
@@ -60,9 +60,12 @@ def run(args: argparse.Namespace) -> int:
             job=job,
             mapping=given.get("columns", job.mapping),
             values=given.get("values", {}),
+            options=given.get("options"),
         )
     plan = import_plan(job)
     print(f"Columns: {json.dumps(job.mapping, ensure_ascii=False)}")
+    for column, rows in plan.ignored.items():
+        print(f"Not imported: column {column!r} ({rows} rows with a value)", file=sys.stderr)
     for fld, words in plan.unmatched.items():
         print(f"Unmatched {fld}: {', '.join(sorted(words))}", file=sys.stderr)
     for line, errors in sorted(plan.errors_by_line().items()):

@@ -30,6 +30,11 @@ from beyondreach.interchange.rows import CODED_FIELDS, FIELDS, by_row, rows_as_c
 from beyondreach.interchange.tasks import run_import
 
 SHOWN_ERRORS = 200
+DATE_FORMAT_CHOICES = [
+    ("", "As the file shows (a day past 12), else ask"),
+    ("DD/MM/YYYY", "Day/month/year (03/01/2022 is 3 January)"),
+    ("MM/DD/YYYY", "Month/day/year (03/01/2022 is 1 March)"),
+]
 
 
 @csrf_exempt  # the upload handler goes in first; _imports then checks the CSRF token
@@ -80,7 +85,8 @@ def import_detail(request: HttpRequest, job_id: str) -> HttpResponse:
                 run_import.enqueue(job.pk)
                 return redirect("import-detail", job_id=job.uuid)
             mapping, values = _posted_mapping(request, job)
-            import_map(actor=user, job=job, mapping=mapping, values=values)
+            options = {"date_format": request.POST.get("date_format", "")}
+            import_map(actor=user, job=job, mapping=mapping, values=values, options=options)
             return redirect("import-detail", job_id=job.uuid)
         except InvalidInputError as exc:
             errors = exc.errors
@@ -125,6 +131,8 @@ def _state(job: ImportJob) -> dict[str, object]:
                 "rejected_rows": plan.rejected_rows(),
             },
             "row_errors": shown,
+            "ignored": sorted(plan.ignored.items()),
+            "date_formats": DATE_FORMAT_CHOICES if job.format == ImportFormat.UWAZI else [],
         }
     if job.status == ImportStatus.DONE:
         return {"row_errors": job_errors(job)[:SHOWN_ERRORS]}

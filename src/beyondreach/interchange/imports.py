@@ -38,6 +38,7 @@ from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
+from beyondreach.interchange.dialects import dialect_for
 from beyondreach.interchange.models import ImportedRecord, ImportFormat, ImportJob, ImportStatus
 from beyondreach.interchange.rows import (
     FIELD_BY_CODE,
@@ -47,8 +48,10 @@ from beyondreach.interchange.rows import (
     by_row,
     group_data,
     groups_of,
+    ignored_columns,
     propose_mapping,
     read_table,
+    reading,
     unmatched_words,
 )
 
@@ -91,7 +94,7 @@ def import_create(*, actor: User, fmt: str, filename: str, content: bytes) -> Im
             created_by=actor,
             format=fmt,
             columns=table.columns,
-            mapping=propose_mapping(table.columns),
+            mapping=propose_mapping(table.columns, dialect_for(fmt)),
             rows_total=len(table.rows),
         )
         job.filename = filename[:200]
@@ -113,9 +116,15 @@ def job_table(job: ImportJob) -> Table:
 
 
 def import_map(
-    *, actor: User, job: ImportJob, mapping: dict[str, str], values: dict[str, dict[str, str]]
+    *,
+    actor: User,
+    job: ImportJob,
+    mapping: dict[str, str],
+    values: dict[str, dict[str, str]],
+    options: dict[str, str] | None = None,
 ) -> ImportJob:
-    """Set which column is which field and which of their words is which code."""
+    """Set which column is which field, which of their words is which code and, for what
+    neither tells, the options (`date_format` of an Uwazi file)."""
     _importer_org_id(actor)
     if job.status != ImportStatus.MAPPING:
         raise InvalidInputError({"mapping": ["This import has already run."]})
@@ -130,11 +139,26 @@ def import_map(
     for code in {c for c in chosen if chosen.count(c) > 1}:
         errors.setdefault("mapping", []).append(f"Two columns map to {code}.")
     checked = _checked_values(values, errors)
+    chosen_options = _checked_options(job.options if options is None else options, errors)
     if errors:
         raise InvalidInputError(errors)
-    job.mapping, job.values = clean, checked
-    job.save(update_fields=["mapping", "values"])
+    job.mapping, job.values, job.options = clean, checked, chosen_options
+    job.save(update_fields=["mapping", "values", "options"])
     return job
+
+
+def _checked_options(options: dict[str, str], errors: dict[str, list[str]]) -> dict[str, str]:
+    from beyondreach.interchange.uwazi import DATE_FORMATS
+
+    unknown = set(options) - {"date_format"}
+    if unknown:
+        errors.setdefault("options", []).append(f"Unknown option(s): {', '.join(sorted(unknown))}.")
+    chosen = str(options.get("date_format") or "").upper()
+    if chosen and chosen not in DATE_FORMATS:
+        errors.setdefault("options.date_format", []).append(
+            f"One of: {', '.join(DATE_FORMATS)}, or none."
+        )
+    return {"date_format": chosen} if chosen else {}
 
 
 def _checked_values(
@@ -175,6 +199,8 @@ class PlannedIncident:
 class Plan:
     incidents: list[PlannedIncident]
     unmatched: dict[str, dict[str, int]]
+    # Columns not imported, with how many rows have a value there.
+    ignored: dict[str, int] = field(default_factory=dict)
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.incidents if p.action == action)
@@ -205,11 +231,12 @@ def _digest(job: ImportJob, data: IncidentData) -> str:
 def import_plan(job: ImportJob) -> Plan:
     """What a run would do, row by row, without writing: the dry run."""
     table = job_table(job)
-    groups = groups_of(table, job.mapping)
+    dialect = reading(job.format, job.options, table, job.mapping)
+    groups = groups_of(table, job.mapping, dialect)
     known = _known(job, groups)
     planned: list[PlannedIncident] = []
     for group in groups:
-        data, errors = group_data(group, job.values)
+        data, errors = group_data(group, job.values, dialect)
         if data is None:
             planned.append(PlannedIncident(group.lines, "reject", errors))
             continue
@@ -220,7 +247,8 @@ def import_plan(job: ImportJob) -> Plan:
             planned.append(PlannedIncident(group.lines, "unchanged", incident=record.incident.uuid))
         else:
             planned.append(PlannedIncident(group.lines, "update", incident=record.incident.uuid))
-    return Plan(planned, unmatched_words(table, job.mapping, job.values))
+    unmatched = unmatched_words(table, job.mapping, job.values, dialect)
+    return Plan(planned, unmatched, ignored_columns(table, job.mapping))
 
 
 def _known(job: ImportJob, groups: list[Group]) -> dict[str, ImportedRecord]:
@@ -262,7 +290,8 @@ def import_run(job_id: int) -> ImportJob:
     if actor is None or not actor.is_active or actor.role not in IMPORT_ROLES:
         return _finish(job, ImportStatus.FAILED, [])
     table = job_table(job)
-    groups = groups_of(table, job.mapping)
+    dialect = reading(job.format, job.options, table, job.mapping)
+    groups = groups_of(table, job.mapping, dialect)
     known = _known(job, groups)
     done = set(ImportedRecord.objects.filter(job=job).values_list("external_key", flat=True))
     job.status = ImportStatus.RUNNING
@@ -272,7 +301,7 @@ def import_run(job_id: int) -> ImportJob:
     rejected: list[RowError] = []
     for group in groups:
         key = _external_key(job, group)
-        data, errors = group_data(group, job.values)
+        data, errors = group_data(group, job.values, dialect)
         if data is None:
             rejected.extend(errors or [RowError(group.lines[0], "", "", "Not valid.")])
             job.rows_done += len(group.lines)
@@ -370,7 +399,8 @@ def _merged(incident: m.Incident, data: IncidentData) -> IncidentData:
     data.tlp, data.status = snap["tlp"], snap["status"]
     data.scope, data.scope_criteria = snap["scope"], snap["scope_criteria"]
     data.scope_reason = snap["scope_reason"]
-    data.place, data.coordinates = snap["place"], snap["coordinates"]
+    data.place = data.place or snap["place"]
+    data.coordinates = data.coordinates or snap["coordinates"]
     named = {t["name"] for t in snap["targets"]}
     kept = [
         TargetData(

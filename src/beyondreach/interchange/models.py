@@ -22,6 +22,7 @@ class ImportStatus(models.TextChoices):
 class ImportFormat(models.TextChoices):
     FH = "fh", "Freedom House-style incident rows"
     CSV = "csv", "Spreadsheet rows (CSV or XLSX), one incident per row or per id"
+    UWAZI = "uwazi", "Uwazi CSV export or import sheet, one entity per row"
 
 
 class ImportJob(Scoped):
@@ -38,6 +39,9 @@ class ImportJob(Scoped):
     columns = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)
     values = models.JSONField(default=dict)
+    # How the file writes what the mapping cannot tell: {"date_format": "DD/MM/YYYY"} for
+    # an Uwazi file whose dates read either way round.
+    options = models.JSONField(default=dict)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.MAPPING
     )

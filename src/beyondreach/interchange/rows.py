@@ -4,14 +4,14 @@ every error named by row, column, value and why.
 
 Rows that share an external id are one incident (Freedom House's rows repeat an incident for
 each origin and host country): their countries and tactics are joined, the rest taken from
-the first row that has it, the number of targets as the largest given.
+the first row that has it, the number of targets as the largest given. How cells are written
+(several values, dates, coordinates) is the format's dialect (dialects.py, uwazi.py).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +27,8 @@ from beyondreach.cases.inputs import (
     incident_validate,
 )
 from beyondreach.core.errors import InvalidInputError
-from beyondreach.interchange.formats import inert
+from beyondreach.interchange.dialects import NOT_COORDINATES, Dialect, When, dialect_for
+from beyondreach.interchange.formats import FORMULA_STARTS, inert
 from beyondreach.interchange.values import country_code, normalise, term_code
 
 
@@ -44,12 +45,23 @@ FIELDS = (
     Field("external_id", "Their incident id", ("incident id", "id", "external id", "case id")),
     Field("title", "Title", ("title", "headline")),
     Field("narrative", "Narrative", ("narrative", "description", "summary", "details")),
-    Field("start_date", "Date (YYYY, YYYY-MM or YYYY-MM-DD)", ("start date", "date")),
+    Field(
+        "start_date",
+        "Date (YYYY, YYYY-MM or YYYY-MM-DD)",
+        ("start date", "date", "dates", "date range", "incident date", "date of incident"),
+    ),
     Field("year", "Year", ("year",)),
     Field(
         "origin_country",
         "Origin state",
-        ("origin country", "origin", "origin state", "origin states", "perpetrator"),
+        (
+            "origin country",
+            "origin",
+            "origin state",
+            "origin states",
+            "country of origin",
+            "perpetrator",
+        ),
         coded="country",
         many=True,
     ),
@@ -74,6 +86,12 @@ FIELDS = (
         "Accused of terrorism (yes/no)",
         ("accused of terrorism", "terrorism"),
     ),
+    Field("place", "City or region", ("place", "city", "city or region")),
+    Field(
+        "coordinates",
+        "Coordinates (latitude, longitude)",
+        ("coordinates", "geolocation", "latitude longitude", "lat lon"),
+    ),
 )
 FIELD_BY_CODE = {f.code: f for f in FIELDS}
 CODED_FIELDS = tuple(f for f in FIELDS if f.coded)
@@ -87,6 +105,12 @@ MAX_TARGETS = 1_000_000
 class Table:
     columns: list[str]
     rows: list[list[str]]  # each as long as `columns`
+    # Each row's line in the sheet (the header is line 1), blank lines counted: Uwazi's
+    # files have one after the header.
+    lines: list[int] = field(default_factory=list)
+
+    def line(self, offset: int) -> int:
+        return self.lines[offset] if self.lines else offset + 2
 
 
 def read_table(content: bytes) -> Table:
@@ -137,40 +161,63 @@ def _cell_text(value: object) -> str:
 
 
 def _table(cells: list[list[str]]) -> Table:
-    cells = [row for row in cells if any(c.strip() for c in row)]
-    if not cells:
+    numbered = [(n, row) for n, row in enumerate(cells, 1) if any(c.strip() for c in row)]
+    if not numbered:
         raise InvalidInputError({"file": ["The file has no rows."]})
+    lines = [n for n, _ in numbered[1:]]
+    cells = [row for _, row in numbered]
     columns = [c.strip() for c in cells[0]]
     if len(set(columns)) != len(columns) or not all(columns):
         raise InvalidInputError({"file": ["Every column needs a name of its own in row 1."]})
     width = len(columns)
     rows = [(row + [""] * width)[:width] for row in cells[1:]]
-    return Table(columns, [[c.strip() for c in row] for row in rows])
+    return Table(columns, [[_active(c.strip()) for c in row] for row in rows], lines)
 
 
-def propose_mapping(columns: list[str]) -> dict[str, str]:
-    """Their column to our field, for each column whose name is one we know."""
+def _active(cell: str) -> str:
+    """A cell as it was before an export made it inert (formats.inert: a quote before a
+    formula's first character): "'-33.9|18.4" is the geolocation -33.9|18.4."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+
+
+def propose_mapping(columns: list[str], dialect: Dialect | None = None) -> dict[str, str]:
+    """Their column to our field, for each column whose name is one we know. Of columns in
+    several languages (`Title__en`, `Title__es`), the English one, else the first."""
+    dialect = dialect or Dialect()
+    named = {column: dialect.propose(column) for column in columns}
+    ranked = sorted(columns, key=lambda c: named[c][1] not in ("", "en"))
     proposed: dict[str, str] = {}
     taken: set[str] = set()
-    for column in columns:
-        word = normalise(column)
+    for column in ranked:
+        word = normalise(named[column][0])
         for f in FIELDS:
             if f.code not in taken and (word in f.headers or word == normalise(f.code)):
                 proposed[column] = f.code
                 taken.add(f.code)
                 break
-    return proposed
+    return {c: proposed[c] for c in columns if c in proposed}
 
 
-def split_values(cell: str) -> list[str]:
-    return [v.strip() for v in re.split(r"[|;]", cell) if v.strip()]
+def reading(fmt: str, options: dict[str, str], table: Table, mapping: dict[str, str]) -> Dialect:
+    """The format's dialect, knowing the file's dates (Uwazi's day/month order)."""
+    dates = [
+        row[i]
+        for i, column in enumerate(table.columns)
+        if mapping.get(column) == "start_date"
+        for row in table.rows
+    ]
+    return dialect_for(fmt, options, dates)
 
 
 def unmatched_words(
-    table: Table, mapping: dict[str, str], values: dict[str, dict[str, str]]
+    table: Table,
+    mapping: dict[str, str],
+    values: dict[str, dict[str, str]],
+    dialect: Dialect | None = None,
 ) -> dict[str, dict[str, int]]:
     """Per coded field, each word of the file that matches no code (and has no mapping
     given), with how many rows use it: what the importer must map before the run."""
+    dialect = dialect or Dialect()
     found: dict[str, dict[str, int]] = {}
     for index, column in enumerate(table.columns):
         f = FIELD_BY_CODE.get(mapping.get(column, ""))
@@ -178,15 +225,31 @@ def unmatched_words(
             continue
         chosen = values.get(f.code, {})
         for row in table.rows:
-            for word in split_values(row[index]) if f.many else [row[index]]:
-                if word and word not in chosen and _code(f, word) is None:
+            for word in dialect.split(row[index]) if f.many else [row[index]]:
+                if word and word not in chosen and _code(f, word, dialect) is None:
                     found.setdefault(f.code, {})
                     found[f.code][word] = found[f.code].get(word, 0) + 1
     return found
 
 
-def _code(f: Field, word: str) -> str | None:
-    return country_code(word) if f.coded == "country" else term_code(f.coded, word)
+def ignored_columns(table: Table, mapping: dict[str, str]) -> dict[str, int]:
+    """Each column left out of the mapping, with how many rows have a value there: what
+    the import does not keep (an Uwazi file's translations, documents, other properties)."""
+    found: dict[str, int] = {}
+    for index, column in enumerate(table.columns):
+        if mapping.get(column) not in FIELD_BY_CODE:
+            filled = sum(1 for row in table.rows if row[index])
+            if filled:
+                found[column] = filled
+    return found
+
+
+def _code(f: Field, word: str, dialect: Dialect) -> str | None:
+    for each in dialect.words(word):
+        found = country_code(each) if f.coded == "country" else term_code(f.coded, each)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass
@@ -206,7 +269,8 @@ class Group:
     cells: list[dict[str, tuple[str, str]]] = field(default_factory=list)  # field: (column, v)
 
 
-def groups_of(table: Table, mapping: dict[str, str]) -> list[Group]:
+def groups_of(table: Table, mapping: dict[str, str], dialect: Dialect | None = None) -> list[Group]:
+    dialect = dialect or Dialect()
     by_id: dict[str, Group] = {}
     id_column = next((c for c, f in mapping.items() if f == "external_id"), None)
     for offset, row in enumerate(table.rows):
@@ -215,10 +279,10 @@ def groups_of(table: Table, mapping: dict[str, str]) -> list[Group]:
             for i, column in enumerate(table.columns)
             if mapping.get(column) in FIELD_BY_CODE
         }
-        line = offset + 2
+        line = table.line(offset)
         key = cells["external_id"][1] if id_column and cells["external_id"][1] else ""
-        if not key:  # no id: the row is its own incident, known by its content
-            key = "row:" + "\x1f".join(row)
+        if not key:  # no id: the dialect's (the row's content, or Uwazi's title and date)
+            key = dialect.derived_key(cells, row)
         group = by_id.setdefault(key, Group(external_id=key))
         group.lines.append(line)
         group.cells.append(cells)
@@ -234,10 +298,15 @@ class _Collect:
 
 
 def group_data(
-    group: Group, values: dict[str, dict[str, str]]
+    group: Group, values: dict[str, dict[str, str]], dialect: Dialect | None = None
 ) -> tuple[IncidentData | None, list[RowError]]:
     """The incident the group's rows describe, or None and every error found."""
+    dialect = dialect or Dialect()
     errors = _Collect()
+    if not dialect.joins_rows and len(group.lines) > 1:
+        first_line = group.lines[0]
+        for line in group.lines[1:]:
+            errors.add(line, "", "", f"The same id, or title and date, as row {first_line}.")
     coded: dict[str, list[str]] = {f.code: [] for f in CODED_FIELDS}
     given: set[str] = set()  # coded fields with a word, matched or not
     first: dict[str, tuple[int, str, str]] = {}  # field: (line, column, value)
@@ -246,9 +315,9 @@ def group_data(
         for code, (column, value) in cells.items():
             f = FIELD_BY_CODE[code]
             if f.coded:
-                for word in split_values(value) if f.many else [value] if value else []:
+                for word in dialect.split(value) if f.many else [value] if value else []:
                     given.add(code)
-                    found = values.get(code, {}).get(word) or _code(f, word)
+                    found = values.get(code, {}).get(word) or _code(f, word, dialect)
                     if found is None:
                         errors.add(line, column, word, "No code for this word: map it to one.")
                     elif found not in coded[code]:
@@ -262,21 +331,26 @@ def group_data(
             elif value and code not in first:
                 first[code] = (line, column, value)
     line0 = group.lines[0]
-    start, precision = _start(first, errors, line0)
+    when = _when(first, errors, line0, dialect)
     accused = _accused(first, errors)
+    coordinates = _coordinates(first, errors, dialect)
     origins, hosts, tactics = coded["origin_country"], coded["host_country"], coded["tactic"]
     if "origin_country" not in given:
         errors.add(line0, _column(group, "origin_country"), "", "An origin state is required.")
     if "tactic" not in given:
         errors.add(line0, _column(group, "tactic"), "", "A tactic is required.")
-    if errors.errors or start is None:
+    if errors.errors or when is None:
         return None, errors.errors
     target_group = coded["target_group"][0] if coded["target_group"] else ""
     data = IncidentData(
-        title=first.get("title", (0, "", ""))[2] or _title(tactics, origins, hosts, start),
+        title=first.get("title", (0, "", ""))[2] or _title(tactics, origins, hosts, when.start),
         narrative=first.get("narrative", (0, "", ""))[2],
-        start_date=start,
-        start_precision=precision,
+        start_date=when.start,
+        start_precision=when.precision,
+        end_date=when.end,
+        end_precision=when.end_precision,
+        place=first.get("place", (0, "", ""))[2],
+        coordinates=coordinates,
         origin_states=origins,
         host_countries=hosts,
         host_reason="" if hosts else m.HostReason.UNKNOWN,
@@ -322,32 +396,27 @@ def _int(value: str) -> int | None:
         return None
 
 
-DATE_FORMATS = (
-    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d", m.DatePrecision.DAY),
-    (re.compile(r"^\d{4}-\d{2}$"), "%Y-%m", m.DatePrecision.MONTH),
-    (re.compile(r"^\d{4}$"), "%Y", m.DatePrecision.YEAR),
-)
-
-
-def _start(
-    first: dict[str, tuple[int, str, str]], errors: _Collect, line0: int
-) -> tuple[date | None, str]:
+def _when(
+    first: dict[str, tuple[int, str, str]], errors: _Collect, line0: int, dialect: Dialect
+) -> When | None:
     given = first.get("start_date") or first.get("year")
     if given is None:
         errors.add(line0, "", "", "A date or a year is required.")
-        return None, ""
+        return None
     line, column, value = given
-    for pattern, fmt, precision in DATE_FORMATS:
-        if pattern.match(value):
-            try:
-                day = datetime.strptime(value, fmt).date()
-            except ValueError:
-                break
-            if 1900 <= day.year <= date.today().year:
-                return day, precision
-            break
-    errors.add(line, column, value, "Not a date (YYYY, YYYY-MM or YYYY-MM-DD) since 1900.")
-    return None, ""
+    found = dialect.when(value)
+    if isinstance(found, str):
+        errors.add(line, column, value, found)
+        return None
+    return found
+
+
+def _coordinates(first: dict[str, tuple[int, str, str]], errors: _Collect, dialect: Dialect) -> str:
+    line, column, value = first.get("coordinates", (0, "", ""))
+    found = dialect.coordinates(value) if value else ""
+    if found is None:
+        errors.add(line, column, value, NOT_COORDINATES)
+    return found or ""
 
 
 def _accused(first: dict[str, tuple[int, str, str]], errors: _Collect) -> bool:
@@ -382,7 +451,7 @@ def rows_as_csv(table: Table, lines: dict[int, list[RowError]]) -> Iterator[str]
     writer = csv.writer(out)
     writer.writerow([*table.columns, "errors"])
     for offset, row in enumerate(table.rows):
-        found = lines.get(offset + 2)
+        found = lines.get(table.line(offset))
         if found:
             why = "; ".join(
                 f"{e.column}: {e.why}" + (f" ({e.value})" if e.value else "") for e in found
