@@ -21,7 +21,7 @@ from beyondreach.screening.matching import Candidate, Score, Subject, name_keys,
 from beyondreach.screening.models import ListEntity, ListKey
 
 KEY_CAP = 2000
-TOP_K = 40
+TOP_K = 150
 PERSON_SCHEMAS = ("Person", "LegalEntity")
 
 

@@ -28,13 +28,18 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import permutations
+from itertools import combinations, permutations
 
 import normality
-from rigour.text.distance import levenshtein_similarity
+from rigour.text.distance import levenshtein
 from rigour.text.translit import ascii_text
 
 KEY_MAX = 40
+PAIR_MAX = 9  # two neighbours this short together may be one part in another script
+PARTS_MAX = 6
+PARTICLES = frozenset({"bin", "bn", "ibn", "bint", "binti", "ben", "ould", "bnt"})
+# Arabic's article, written apart in Latin ("Al Jazeera", "El-Sisi"): it is not a name part.
+ARTICLES = frozenset({"al", "el", "ul"})
 _APOSTROPHES = "'\u2019\u02bc`"  # ASCII, right single quote, modifier letter, grave
 _WORD = re.compile(rf"[^\W_]+(?:[{_APOSTROPHES}][^\W_]+)*")
 _NO_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
@@ -55,14 +60,21 @@ _DIGRAPHS = (
 )
 _LETTERS = str.maketrans({"q": "k", "c": "k", "z": "s", "w": "v", "f": "v"})
 _VOWELS = re.compile(r"[aeiouyh]")
+_VOWEL_LETTERS = frozenset("aeiouy")
 _FINAL_J = re.compile(r"(?<=[aeiouy])j$")  # "Navalnyj", "Aleksej": an ISO 9 й at the end
 _REPEATS = re.compile(r"(.)\1+")
+_SOFT_J = re.compile(r"(?<=[lnrtdszkvmpb])j(?=[aeiou])")  # "Natalja", "Iljushin": a y
 
 # How a name's score is made (tuned on bench/screening_pairs.csv, see bench/README.md).
 TOKEN_FLOOR = 0.85  # below this similarity, two tokens do not match at all
-SKELETON_SIM = 0.9  # same skeleton, different spelling
-EXTRA_TOKEN_COST = 0.04  # each token of the longer name left unmatched (a middle name)
-EXTRA_COST_MAX = 0.12
+SKELETON_SIM = 0.85  # same skeleton, different spelling: 0.85 to 0.95
+# How alike two spellings of one skeleton must be, by the scripts of the two names: pinyin
+# is one spelling of Han, so no skeleton there; Arabic script writes no short vowels.
+SPELLING_MIN = {"han": 2.0, "arabic": 0.3, "other": 0.7}
+SHORT_SPELLING_MIN = 0.81  # a skeleton of one consonant says little: "Yulia", "Ilya" are "l"
+EXTRA_TOKEN_COST = 0.03  # each token of the longer name left unmatched (a middle name)
+EXTRA_COST_MAX = 0.06
+HAN_EXTRA_COST = 0.3
 SINGLE_TOKEN_CAP = 0.7  # a one-word name never alerts on its own
 JOINED_FLOOR = 0.88
 
@@ -78,7 +90,32 @@ def _word_ascii(word: str) -> tuple[str, ...]:
         return tuple(_ASCII_TOKEN.findall(word.lower()))
     if any(_is_han(ch) for ch in word):
         return tuple(syllable for ch in word for syllable in _ASCII_TOKEN.findall(_han(ch).lower()))
+    if _is_arabic(word[0]):
+        return _arabic_ascii(word)
+    if _TURKIC_LETTERS.intersection(word):
+        word = word.translate(_TURKIC)
     return tuple(_ASCII_TOKEN.findall(ascii_text(word).lower().replace("'", "")))
+
+
+# A word with a letter only Turkic alphabets have is read as they read it: ç is "ch".
+_TURKIC_LETTERS = frozenset("əƏıİğĞşŞ")
+_TURKIC = str.maketrans({"ç": "ch", "Ç": "Ch"})
+
+
+def _is_arabic(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("ARABIC")
+
+
+def _arabic_ascii(word: str) -> tuple[str, ...]:
+    """Arabic script writes long vowels with the letters waw and ya, which ICU renders as
+    w and y: inside a word they are read as the vowels u and i ("الشوخان" is "shukhan",
+    not "shwkhan"). The article al- is dropped, as the Latin one is (`ARTICLES`)."""
+    if word.startswith("\u0627\u0644") and len(word) >= 4:  # alif lam: the article
+        word = word[2:]
+    # ICU writes the consonant ain as "?": it sounds as a vowel in Latin ("عمر" is "Omar").
+    text = ascii_text(word).lower().replace("?", "a")
+    text = text[:1] + text[1:].replace("w", "u").replace("y", "i")
+    return tuple(_ASCII_TOKEN.findall(text))
 
 
 @lru_cache(maxsize=20_000)
@@ -97,12 +134,12 @@ def name_tokens(name: str) -> tuple[str, ...]:
             # One Han word for the whole name: surname, then the given name joined.
             parts = (parts[0], "".join(parts[1:])) if len(words) == 1 else ("".join(parts),)
         tokens.extend(parts)
-    return tuple(tokens)
+    return tuple(t for t in tokens if t not in ARTICLES)
 
 
 @lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
-    token = _FINAL_J.sub("", token).replace("x", "ks")
+    token = _SOFT_J.sub("y", _FINAL_J.sub("", token)).replace("x", "ks")
     for digraph, single in _DIGRAPHS:
         token = token.replace(digraph, single)
     token = _VOWELS.sub("", token.translate(_LETTERS))
@@ -110,34 +147,89 @@ def skeleton(token: str) -> str:
 
 
 def _token_key(token: str) -> str:
+    """The skeleton; one of a single consonant is marked by the first letter's kind
+    ("Ilya" and "Ilia" are "v:l"); a token with no consonant is its own key."""
     skel = skeleton(token)
-    return skel[:KEY_MAX] if len(skel) >= 2 else f"t:{token}"[:KEY_MAX]
+    if len(skel) >= 2:
+        return skel[:KEY_MAX]
+    if skel:
+        return f"{'v' if token[0] in _VOWEL_LETTERS else 'c'}:{skel}"
+    return f"t:{token}"[:KEY_MAX]
+
+
+def _pair_keys(tokens: Sequence[str]) -> set[str]:
+    """Every two parts of a name, as a pair of keys in alphabetical order; a name of one
+    part, its key. Particles ("bin") are left out: "Mohammed bin Salman" is keyed
+    "md|slmn", which "Muhammad Salman" and "محمد بن سلمان" share."""
+    parts = [t for t in tokens if t not in PARTICLES] or list(tokens)
+    keys = sorted({_token_key(t) for t in parts[:PARTS_MAX]})
+    if len(keys) == 1:
+        return {keys[0]}
+    return {f"{a}|{b}"[:KEY_MAX] for a, b in combinations(keys, 2)}
 
 
 def name_keys(names: Iterable[str]) -> set[str]:
-    """The retrieval keys of a set of names (stored per list entity, looked up per query)."""
+    """The retrieval keys of a set of names (stored per list entity, looked up per query).
+
+    Pairs of parts, in any order, so that a name found with one part missing or the parts
+    swapped still shares keys; and the same again with two short neighbours run together,
+    so that "Xi Jin Ping" shares "ks|jnpng" with "Xi Jinping" and "习近平"."""
     keys: set[str] = set()
     for name in names:
         tokens = name_tokens(name)
-        keys.update(_token_key(t) for t in tokens)
-        if len(tokens) > 1:
-            joined = "".join(skeleton(t) for t in sorted(tokens))
-            keys.add(f"j:{joined}"[:KEY_MAX])
+        keys |= _pair_keys(tokens)
+        for i in range(len(tokens) - 1):
+            if len(tokens[i]) + len(tokens[i + 1]) <= PAIR_MAX:
+                keys |= _pair_keys([*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2 :]])
     return keys
 
 
+_SOFT = (
+    ("kh", "h"),
+    ("x", "ks"),
+    ("yo", "e"),  # "Fyodor" and "Fedor"
+    ("y", "i"),
+    ("j", "i"),
+    ("ph", "f"),
+    ("w", "v"),
+)
+
+
+def _soft(token: str) -> str:
+    """A spelling with the commonest transliteration choices undone (kh/h, x/ks, y/i)."""
+    for written, read in _SOFT:
+        token = token.replace(written, read)
+    return _REPEATS.sub(r"\1", token)
+
+
+def spelling_similarity(a: str, b: str) -> float:
+    """1 - edits / length of the longer (rigour's own similarity gives 0 past a few edits)."""
+    longest = max(len(a), len(b))
+    return 1.0 - levenshtein(a, b, max_edits=longest) / longest if longest else 1.0
+
+
 @lru_cache(maxsize=500_000)
-def token_similarity(a: str, b: str) -> float:
-    """1 for the same token, SKELETON_SIM for the same skeleton (a transliteration
-    variant), else the edit-distance similarity of a near typo; 0 below TOKEN_FLOOR."""
+def token_similarity(a: str, b: str, spelling_min: float = 0.5) -> float:
+    """1 for the same token; for the same skeleton (a transliteration variant), between
+    SKELETON_SIM and SKELETON_SIM + 0.1 by how close the spellings are; else the edit
+    similarity of a near typo; 0 below TOKEN_FLOOR.
+
+    A shared skeleton alone is not enough: "Anatoly" and "Natalya" share "ntl". Both must
+    start with a vowel or both with a consonant, and the spellings, with the commonest
+    transliteration choices undone ("Yury" and "Iurii"), must be alike (`SPELLING_MIN`)."""
     if a == b:
         return 1.0
-    skel_a = skeleton(a)
-    if len(skel_a) >= 2 and skel_a == skeleton(b):
-        # "Ilich"/"Ylich": when the first letter drifted, a little less sure.
-        return SKELETON_SIM if a[0] == b[0] else SKELETON_SIM - 0.05
-    sim = levenshtein_similarity(a, b)
-    return sim if sim >= TOKEN_FLOOR else 0.0
+    spelled = spelling_similarity(_soft(a), _soft(b))
+    arabic = spelling_min < SPELLING_MIN["other"]
+    skel = skeleton(a)
+    if (
+        skel == skeleton(b)
+        and (len(skel) >= 2 or min(len(a), len(b)) >= 3)
+        and spelled >= (spelling_min if len(skel) >= 2 or arabic else SHORT_SPELLING_MIN)
+        and (a[0] in _VOWEL_LETTERS) == (b[0] in _VOWEL_LETTERS)
+    ):
+        return SKELETON_SIM + 0.1 * spelled
+    return spelled if spelled >= TOKEN_FLOOR else 0.0
 
 
 @dataclass(frozen=True)
@@ -148,10 +240,10 @@ class NameMatch:
     unmatched: int = 0  # tokens of the longer name left over
 
 
-def _aligned(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
+def _aligned(query: Sequence[str], candidate: Sequence[str], spelling_min: float) -> NameMatch:
     sims = sorted(
         (
-            (token_similarity(q, c), i, j)
+            (token_similarity(q, c, spelling_min), i, j)
             for i, q in enumerate(query)
             for j, c in enumerate(candidate)
         ),
@@ -170,7 +262,11 @@ def _aligned(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
     unmatched = longer - len(pairs)
     if len(pairs) < min(2, shorter):
         return NameMatch(0.0)
-    score = total / shorter - min(EXTRA_COST_MAX, EXTRA_TOKEN_COST * (longer - shorter))
+    # In Han names a syllable more is another name ("Tang Kai" is not "Tang Kaiping").
+    cost = HAN_EXTRA_COST if spelling_min > 1 else EXTRA_TOKEN_COST
+    score = total / shorter - min(
+        EXTRA_COST_MAX if spelling_min <= 1 else 1.0, cost * (longer - shorter)
+    )
     if len(pairs) < shorter:
         score *= len(pairs) / shorter  # a surname or given name found nowhere
     if shorter == 1:
@@ -178,7 +274,7 @@ def _aligned(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
     return NameMatch(max(score, 0.0), tuple(pairs), unmatched=unmatched)
 
 
-def _joined(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
+def _joined(query: Sequence[str], candidate: Sequence[str], spelling_min: float) -> NameMatch:
     """The tokens run together, in any order of the candidate's, for names whose word
     boundaries differ between scripts ("Xi Jin Ping" and "Xi Jinping", "Abd Allah" and
     "Abdullah"). Only then: two names of as many words are compared word by word."""
@@ -190,21 +286,23 @@ def _joined(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
         c = "".join(order)
         if q == c:
             best = 1.0
-        elif skeleton(q) == skeleton(c):
-            best = max(best, SKELETON_SIM)
+        elif skeleton(q) == skeleton(c) and spelling_min <= 1:
+            best = max(best, SKELETON_SIM + 0.05)
         else:
-            best = max(best, levenshtein_similarity(q, c) if len(q) >= 8 else 0.0)
+            best = max(best, spelling_similarity(q, c) if len(q) >= 8 else 0.0)
     best = best if best >= JOINED_FLOOR else 0.0
     return NameMatch(best * 0.97, ((" ".join(query), " ".join(candidate)),), joined=True)
 
 
-def name_similarity(query: Sequence[str], candidate: Sequence[str]) -> NameMatch:
+def name_similarity(
+    query: Sequence[str], candidate: Sequence[str], spelling_min: float = SPELLING_MIN["other"]
+) -> NameMatch:
     if not query or not candidate:
         return NameMatch(0.0)
-    aligned = _aligned(query, candidate)
+    aligned = _aligned(query, candidate, spelling_min)
     if aligned.score >= 0.97:
         return aligned
-    joined = _joined(query, candidate)
+    joined = _joined(query, candidate, spelling_min)
     return joined if joined.score > aligned.score else aligned
 
 
@@ -242,12 +340,29 @@ COUNTRY_AGREES = 0.03
 COUNTRY_CONTRADICTS = 0.05
 
 
+@lru_cache(maxsize=200_000)
+def name_script(name: str) -> str:
+    """ "han", "arabic" or "other": how loosely two spellings of a name of it compare."""
+    if any(_is_han(ch) for ch in name):
+        return "han"
+    return "arabic" if any(_is_arabic(ch) for ch in name) else "other"
+
+
+def _spelling_min(subject: Subject, candidate: Candidate) -> float:
+    """A person with a name in Han characters is compared strictly in every name (their
+    pinyin is one spelling); one with a name in Arabic script loosely."""
+    scripts = {name_script(n) for n in (*subject.names, *candidate.names)}
+    mode = "han" if "han" in scripts else "arabic" if "arabic" in scripts else "other"
+    return SPELLING_MIN[mode]
+
+
 def _best_name(subject: Subject, candidate: Candidate) -> tuple[NameMatch, str, str]:
     best, best_q, best_c = NameMatch(0.0), "", ""
+    spelling_min = _spelling_min(subject, candidate)
     for q in subject.names:
         qt = name_tokens(q)
         for c in candidate.names:
-            found = name_similarity(qt, name_tokens(c))
+            found = name_similarity(qt, name_tokens(c), spelling_min)
             if found.score > best.score:
                 best, best_q, best_c = found, q, c
     return best, best_q, best_c
