@@ -31,7 +31,7 @@ from beyondreach.interchange.tasks import run_import
 
 SHOWN_ERRORS = 200
 DATE_FORMAT_CHOICES = [
-    ("", "As the file shows (a day past 12), else ask"),
+    ("", "As the file shows (a day past 12)"),
     ("DD/MM/YYYY", "Day/month/year (03/01/2022 is 3 January)"),
     ("MM/DD/YYYY", "Month/day/year (03/01/2022 is 1 March)"),
 ]

@@ -22,7 +22,7 @@ class ImportStatus(models.TextChoices):
 class ImportFormat(models.TextChoices):
     FH = "fh", "Freedom House-style incident rows"
     CSV = "csv", "Spreadsheet rows (CSV or XLSX), one incident per row or per id"
-    UWAZI = "uwazi", "Uwazi CSV export or import sheet, one entity per row"
+    UWAZI = "uwazi", "Uwazi CSV, one entity per row"
 
 
 class ImportJob(Scoped):

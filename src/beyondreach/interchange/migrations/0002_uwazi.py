@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='importjob',
             name='format',
-            field=models.CharField(choices=[('fh', 'Freedom House-style incident rows'), ('csv', 'Spreadsheet rows (CSV or XLSX), one incident per row or per id'), ('uwazi', 'Uwazi CSV export or import sheet, one entity per row')], max_length=10),
+            field=models.CharField(choices=[('fh', 'Freedom House-style incident rows'), ('csv', 'Spreadsheet rows (CSV or XLSX), one incident per row or per id'), ('uwazi', 'Uwazi CSV, one entity per row')], max_length=10),
         ),
     ]
