@@ -34,6 +34,7 @@ from beyondreach.core.attachments import prepare_attachment
 from beyondreach.reports.services import channel_open, member_key_create, report_submit
 
 from ..alerts.matrix import alerts_records
+from ..cases import matrix_organisations
 from ..cases.factories import incident_data
 from ..conftest import Personas
 from ..interchange import matrix_exports, matrix_imports
@@ -198,6 +199,7 @@ PAGES: dict[str, Entry] = {
     **matrix_imports.PAGES,
     **matrix_exports.PAGES,
     **matrix_publish.PAGES,
+    **matrix_organisations.PAGES,
 }
 
 # The API, through bearer tokens: the same organisation and role rules as the pages. Writes
@@ -377,6 +379,7 @@ def matrix_records(personas: Personas) -> dict[str, str]:
         **matrix_imports.records(personas, incident),
         **matrix_exports.records(personas, incident),
         **matrix_publish.records(personas, incident),
+        **matrix_organisations.records(personas, incident),
         "person_id": str(person.person.uuid),
         "report_id": str(receipt.report.uuid),
         "file_id": str(receipt.report.files.get().uuid),

@@ -1,4 +1,5 @@
-"""Merging a person recorded twice into one, and undoing it (issue 9, item 3).
+"""Merging a person or a targeted organisation recorded twice into one, and undoing it
+(issue 9, item 3).
 
 The survivor takes the merged person's incidents and a copy of its names; the merged person
 is kept, marked `merged_into`, out of lists and of the name search, so that the merge can be
@@ -144,4 +145,82 @@ def _after(
         record_type="person",
         record_id=survivor.uuid,
         detail={"merged": str(merged.uuid), "merge": str(record.uuid)},
+    )
+
+
+def organisation_merge(
+    *, actor: User, survivor: m.TargetedOrganisation, merged: m.TargetedOrganisation
+) -> m.OrganisationMerge:
+    """Merge `merged` into `survivor`: one targeted organisation recorded twice. Its incidents
+    move; the merged record keeps its name, unlisted, for the undo."""
+    org = _writer_org(actor)
+    if {survivor.organisation_id, merged.organisation_id} != {org.pk}:
+        raise NotFoundError("No such organisation.")
+    if survivor.pk == merged.pk:
+        raise InvalidInputError({"organisation": ["An organisation cannot be merged into itself."]})
+    if survivor.merged_into_id or merged.merged_into_id:
+        raise InvalidInputError(
+            {"organisation": ["This organisation was merged already: undo that first."]}
+        )
+    with transaction.atomic():
+        rows = m.IncidentOrganisation.objects.filter(target=merged)
+        theirs = set(
+            m.IncidentOrganisation.objects.filter(target=survivor).values_list(
+                "incident_id", flat=True
+            )
+        )
+        dropped = sorted(r.incident_id for r in rows if r.incident_id in theirs)
+        moved = sorted(r.incident_id for r in rows if r.incident_id not in theirs)
+        rows.filter(incident_id__in=dropped).delete()
+        rows.filter(incident_id__in=moved).update(target=survivor)
+        merged.merged_into = survivor
+        merged.save(update_fields=["merged_into"])
+        record = m.OrganisationMerge.objects.create(
+            organisation=org,
+            survivor=survivor,
+            merged=merged,
+            moved_incidents=moved,
+            dropped_incidents=dropped,
+            actor=actor,
+        )
+        _audit_organisation_merge(actor, record, "merge")
+        for incident_id in dropped:
+            incident_recount(incident_id)
+    return record
+
+
+def organisation_merge_undo(*, actor: User, merge: m.OrganisationMerge) -> m.OrganisationMerge:
+    """Split the merged organisation off again; nothing when it was undone already."""
+    org = _writer_org(actor)
+    if merge.organisation_id != org.pk:
+        raise NotFoundError("No such merge.")
+    if merge.undone_at is not None:
+        return merge
+    with transaction.atomic():
+        survivor, merged = merge.survivor, merge.merged
+        m.IncidentOrganisation.objects.filter(
+            target=survivor, incident_id__in=merge.moved_incidents
+        ).update(target=merged)
+        for incident_id in merge.dropped_incidents:
+            m.IncidentOrganisation.objects.create(
+                organisation=org, incident_id=incident_id, target=merged
+            )
+        merged.merged_into = None
+        merged.save(update_fields=["merged_into"])
+        merge.undone_at, merge.undone_by = timezone.now(), actor
+        merge.save()
+        _audit_organisation_merge(actor, merge, "merge_undo")
+        for incident_id in merge.dropped_incidents:
+            incident_recount(incident_id)
+    return merge
+
+
+def _audit_organisation_merge(actor: User, merge: m.OrganisationMerge, action: str) -> None:
+    audit_record(
+        organisation=merge.survivor.organisation,
+        actor=actor,
+        action=f"targeted_organisation.{action}",
+        record_type="targeted_organisation",
+        record_id=merge.survivor.uuid,
+        detail={"merged": str(merge.merged.uuid), "merge": str(merge.uuid)},
     )

@@ -346,6 +346,10 @@ class TargetedOrganisation(Scoped):
     kind = models.CharField(max_length=16, choices=OrganisationKind.choices)
     country = models.CharField(max_length=2, blank=True)  # where it is registered or works
     created_at = models.DateTimeField(auto_now_add=True)
+    # Recorded twice and merged into another (cases/merges.py): kept for the undo, unlisted.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class IncidentOrganisation(Scoped):
@@ -540,6 +544,23 @@ class PersonMerge(Scoped):
     moved_incidents = models.JSONField(default=list)  # incident ids
     copied_names = models.JSONField(default=list)  # PersonName ids on the survivor
     dropped_targets = models.JSONField(default=list)  # [{"incident", "role", ...}]
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class OrganisationMerge(Scoped):
+    """A targeted organisation merged into another, and what moved, so that it can be undone:
+    the incidents whose target row moved, and those where the survivor was a target already
+    (the merged one's row was dropped). Ids only: nothing sealed here."""
+
+    survivor = models.ForeignKey(TargetedOrganisation, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(TargetedOrganisation, on_delete=models.PROTECT, related_name="+")
+    moved_incidents = models.JSONField(default=list)  # incident ids
+    dropped_incidents = models.JSONField(default=list)  # incident ids
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)

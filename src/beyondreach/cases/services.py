@@ -152,6 +152,8 @@ def _apply_organisations(incident: m.Incident, data: IncidentData, actor: User) 
                     "No such organisation in your records.",
                     field=f"organisations.{index}.organisation_uuid",
                 )
+            if target.merged_into is not None:  # merged since the form was opened
+                target = target.merged_into
         else:
             target = m.TargetedOrganisation(
                 organisation=org, kind=given.kind, country=given.country.upper()
@@ -288,7 +290,10 @@ def _version(
 
 
 def records_listed(
-    *, actor: User, record_type: str, records: Sequence[m.Incident | m.Person]
+    *,
+    actor: User,
+    record_type: str,
+    records: Sequence[m.Incident | m.Person | m.TargetedOrganisation],
 ) -> None:
     """Log that a user saw a list showing these records' identifying data (titles, names):
     a view of every record on it. Called by the list selectors, so page and API agree."""
@@ -302,7 +307,9 @@ def records_listed(
         )
 
 
-def record_viewed(*, actor: User, record_type: str, record: m.Incident | m.Person) -> None:
+def record_viewed(
+    *, actor: User, record_type: str, record: m.Incident | m.Person | m.TargetedOrganisation
+) -> None:
     """Log that a user saw a record's identifying data."""
     if actor.sees_identities and actor.organisation is not None:
         audit_record(

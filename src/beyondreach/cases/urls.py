@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beyondreach.cases import document_views, views
+from beyondreach.cases import document_views, organisation_views, views
 
 urlpatterns = [
     path("incidents/", views.incident_list, name="incident-list"),
@@ -25,5 +25,25 @@ urlpatterns = [
         "persons/merges/<str:merge_id>/undo/",
         views.person_merge_undo_view,
         name="person-merge-undo",
+    ),
+    path(
+        "targeted-organisations/",
+        organisation_views.targeted_organisation_list,
+        name="targeted-organisation-list",
+    ),
+    path(
+        "targeted-organisations/<str:target_id>/",
+        organisation_views.targeted_organisation_detail,
+        name="targeted-organisation-detail",
+    ),
+    path(
+        "targeted-organisations/<str:target_id>/merge/",
+        organisation_views.targeted_organisation_merge,
+        name="targeted-organisation-merge",
+    ),
+    path(
+        "targeted-organisations/merges/<str:organisation_merge_id>/undo/",
+        organisation_views.organisation_merge_undo_view,
+        name="targeted-organisation-merge-undo",
     ),
 ]
