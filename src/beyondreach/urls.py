@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("beyondreach.referrals.urls")),
     path("", include("beyondreach.statistics.urls")),
     path("", include("beyondreach.interchange.urls")),
+    path("", include("beyondreach.screening.urls")),
     path("", include("beyondreach.statistics.public_urls")),
     path("", include("beyondreach.reports.public_urls")),
 ]

@@ -39,6 +39,7 @@ from ..cases.factories import incident_data
 from ..conftest import Personas
 from ..interchange import matrix_exports, matrix_imports
 from ..referrals.matrix import referrals_records
+from ..screening import matrix_screening
 from ..statistics import matrix_publish
 
 TITLE = "Matrix canary incident"
@@ -200,6 +201,7 @@ PAGES: dict[str, Entry] = {
     **matrix_exports.PAGES,
     **matrix_publish.PAGES,
     **matrix_organisations.PAGES,
+    **matrix_screening.PAGES,
 }
 
 # The API, through bearer tokens: the same organisation and role rules as the pages. Writes
@@ -380,6 +382,7 @@ def matrix_records(personas: Personas) -> dict[str, str]:
         **matrix_exports.records(personas, incident),
         **matrix_publish.records(personas, incident),
         **matrix_organisations.records(personas, incident),
+        **matrix_screening.records(personas, incident),
         "person_id": str(person.person.uuid),
         "report_id": str(receipt.report.uuid),
         "file_id": str(receipt.report.files.get().uuid),

@@ -171,6 +171,18 @@ def _alert(org: Organisation, person: cm.Person, matches: list[ScreeningMatch]) 
     return sent
 
 
+def screening_matches_viewed(*, actor: User, matches: list[ScreeningMatch]) -> None:
+    """The page shows each match's person by name: a view of those persons, audited."""
+    if matches and actor.organisation is not None:
+        audit_record(
+            organisation=actor.organisation,
+            actor=actor,
+            action="screening_match.list",
+            record_type="screening_match",
+            detail={"records": sorted(str(m.uuid) for m in matches)},
+        )
+
+
 def screening_match_decide(*, actor: User, match: ScreeningMatch, decision: str) -> ScreeningMatch:
     """Record whether the list entity is the person ("match") or not ("not_match")."""
     if actor.organisation_id is None or match.organisation_id != actor.organisation_id:
