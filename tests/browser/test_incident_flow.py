@@ -32,7 +32,7 @@ def _fill_incident(page: Page) -> None:
     parent.get_by_label("Name or alias").fill("Тохти Ахмедов")
     parent.get_by_label("Script", exact=True).select_option("Cyrl")
     parent.get_by_label("Role").select_option("relative")
-    parent.get_by_label("Relation").fill("parent")
+    parent.get_by_label("Relation").select_option("parent")
     notice = page.get_by_role("group", name="Legal mechanism 1")
     notice.get_by_label("Legal mechanism").select_option("interpol_red_notice")
     notice.get_by_label("Reference (e.g. notice id)").fill("A-4711/3-2023")
