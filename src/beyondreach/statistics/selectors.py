@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -201,25 +201,90 @@ def statistics_table(
     if measure not in MEASURES:
         raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
-    qs = counted_incidents(user, filters, source)
-    row_totals = _totals(qs, row_dim, measure)
-    col_totals = _totals(qs, col_dim, measure) if col_dim else {}
+    counted = _counted(counted_incidents(user, filters, source), row_dim, col_dim, measure)
+    row_totals = _ordered(row_dim, counted.row_totals)
+    col_totals = _ordered(col_dim, counted.col_totals) if col_dim else {}
     if col_dim:
-        grouped = counts_by(qs, measure, r=row_dim.expression(), c=col_dim.expression())
-        cells = [
-            Cell(key_of(row_dim, g["r"]), key_of(col_dim, g["c"]), g["n"])
-            for g in grouped
-            if g["n"]
-        ]
+        cells = [Cell(key_of(row_dim, r), key_of(col_dim, c), n) for r, c, n in counted.cells if n]
     else:
         cells = [Cell(row, None, n) for row, n in row_totals.items()]
-    total = counts_by(qs, measure)[0]["n"] or 0
-    return Table(row_dim, col_dim, measure, filters, source, cells, row_totals, col_totals, total)
+    return Table(
+        row_dim, col_dim, measure, filters, source, cells, row_totals, col_totals, counted.total
+    )
 
 
-def _totals(qs: QuerySet[m.Incident], dim: Dimension, measure: str) -> dict[Key, int]:
-    grouped = counts_by(qs, measure, v=dim.expression())
-    found = {key_of(dim, g["v"]): g["n"] for g in grouped if g["n"]}
+class Counted(NamedTuple):
+    """A table's figures as the database gives them (values before `key_of`)."""
+
+    cells: list[tuple[Any, Any, int]]
+    row_totals: list[tuple[Any, int]]
+    col_totals: list[tuple[Any, int]]
+    total: int
+
+
+def _counted(
+    qs: QuerySet[m.Incident], row_dim: Dimension, col_dim: Dimension | None, measure: str
+) -> Counted:
+    if measure == "incidents" and connection.vendor == "postgresql":
+        return _grouping_sets(qs, row_dim, col_dim)
+    return _separately(qs, row_dim, col_dim, measure)
+
+
+def _separately(
+    qs: QuerySet[m.Incident], row_dim: Dimension, col_dim: Dimension | None, measure: str
+) -> Counted:
+    """Cells, row totals, column totals and total, a query each."""
+
+    def totals(dim: Dimension) -> list[tuple[Any, int]]:
+        return [(g["v"], g["n"]) for g in counts_by(qs, measure, v=dim.expression())]
+
+    cells = []
+    if col_dim:
+        grouped = counts_by(qs, measure, r=row_dim.expression(), c=col_dim.expression())
+        cells = [(g["r"], g["c"], g["n"]) for g in grouped]
+    return Counted(
+        cells,
+        totals(row_dim),
+        totals(col_dim) if col_dim else [],
+        counts_by(qs, measure)[0]["n"] or 0,
+    )
+
+
+def _grouping_sets(
+    qs: QuerySet[m.Incident], row_dim: Dimension, col_dim: Dimension | None
+) -> Counted:
+    """Cells, row totals, column totals and total in one pass over the (incident, values)
+    rows, with GROUPING SETS: each still a count of distinct incidents, as separate
+    queries give them, but the rows are read and joined once instead of four times
+    (PostgreSQL only: SQLite has no GROUPING SETS; bench/README.md has what it bought)."""
+    values = {"r": row_dim.expression()} | ({"c": col_dim.expression()} if col_dim else {})
+    try:
+        sql, params = qs.values(**values, one_incident=F("id")).query.sql_with_params()
+    except EmptyResultSet:  # no incident can match (a partner-less coalition)
+        return Counted([], [], [], 0)
+    keys = ", ".join(values)  # our own names: r, or r, c
+    sets = "(r, c), (r), (c), ()" if col_dim else "(r), ()"
+    with connection.cursor() as cursor:
+        # Only the compiled query, with its parameters apart, and our own names.
+        cursor.execute(
+            f"SELECT {keys}, GROUPING({keys}), COUNT(DISTINCT one_incident)"  # noqa: S608
+            f" FROM ({sql}) pairs GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        found = cursor.fetchall()
+    if not col_dim:  # GROUPING(r): 0 a row's total, 1 the total
+        found = [(r, None, 1 + 2 * grouped, n) for r, grouped, n in found]
+    # GROUPING(r, c): 0 a cell, 1 a row's total, 2 a column's total, 3 the total.
+    return Counted(
+        [(r, c, n) for r, c, g, n in found if g == 0],
+        [(r, n) for r, c, g, n in found if g == 1],
+        [(c, n) for r, c, g, n in found if g == 2],
+        next((n for r, c, g, n in found if g == 3), 0),
+    )
+
+
+def _ordered(dim: Dimension, counted: list[tuple[Any, int]]) -> dict[Key, int]:
+    found = {key_of(dim, value): n for value, n in counted if n}
     return dict(sorted(found.items(), key=lambda item: _order(dim, *item)))
 
 
