@@ -32,7 +32,14 @@ def test_a_dry_run_then_a_run_followed_to_its_end(
     assert dry.status_code == 201, dry.content
     body = dry.json()
     assert body["status"] == "mapping"
-    assert body["plan"] == {"create": 3, "update": 0, "unchanged": 0, "rejected_rows": 3}
+    assert body["plan"] == {
+        "create": 3,
+        "update": 0,
+        "unchanged": 0,
+        "rejected_rows": 3,
+        "persons_linked": 0,
+        "persons_to_review": 0,
+    }
     assert body["unmatched"]["origin_country"] == {"Persia": 1}
     assert {"row": 6, "column": "year", "value": "20x1"}.items() <= body["errors"][1].items()
     assert m.Incident.objects.count() == 0

@@ -92,7 +92,7 @@ def test_the_command_line_prints_the_dry_run_and_writes_the_rejected_rows(
     base = ["import", "--org", "Safeguard Exiles", "--format", "fh"]
     assert main([*base, "--dry-run", str(sheet)]) == 0
     out = capsys.readouterr()
-    assert "Dry run: 3 to create, 0 to update, 0 unchanged, 3 rows rejected." in out.out
+    assert "Dry run: 3 to create, 0 to update, 0 unchanged, 3 rows rejected;" in out.out
     assert "row 5: origin_country: No code for this word: map it to one. 'Persia'" in out.err
     assert m.Incident.objects.count() == 0
 

@@ -27,6 +27,8 @@ def test_the_uwazi_migration_reverts_and_applies_again(personas: Personas) -> No
     job = import_create(actor=personas.case_worker, fmt="csv", filename="a.csv", content=SHEET)
     assert "options" not in _migrate("0001_imports")
     assert "options" in _migrate("0002_uwazi")
-    # The upload is untouched and the new column has its default.
+    assert {"linked", "reviews"} <= _migrate("0003_import_person_reviews")
+    # The upload is untouched and the new columns have their defaults.
     again = ImportJob.objects.get(pk=job.pk)
     assert (again.rows_total, again.options, again.content) == (1, {}, job.content)
+    assert (again.linked, again.reviews) == (0, [])

@@ -496,7 +496,7 @@ def test_the_command_line_imports_and_exports_uwazi(
     base = ["import", "--org", "Safeguard Exiles", "--format", "uwazi", "--mapping", str(mapping)]
     assert main([*base, "--dry-run", str(sheet)]) == 0
     out = capsys.readouterr()
-    assert "Dry run: 1 to create, 0 to update, 0 unchanged, 2 rows rejected." in out.out
+    assert "Dry run: 1 to create, 0 to update, 0 unchanged, 2 rows rejected;" in out.out
     assert "row 3: Date label: Day and month could be either way round" in out.err
     assert "Not imported: column 'Language' (3 rows with a value)" in out.err
     mapping.write_text(json.dumps(TEST_CSV_MAPPING))

@@ -13,6 +13,7 @@ birth year, incidents, and why), for a role that sees names: only they create pe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ LOOKED_AT = 200  # persons whose birth dates are opened at most, those with most
 class PersonCandidate:
     """A recorded person who may be the one being entered, and why."""
 
-    uuid: object
+    uuid: uuid.UUID
     pseudonym: str
     name: str
     nationalities: list[str]

@@ -43,6 +43,17 @@ class PlanOut(Schema):
     update: int
     unchanged: int
     rejected_rows: int
+    persons_linked: int
+    persons_to_review: int
+
+
+class PersonReviewOut(Schema):
+    """A person the import made who looks like one recorded before (ids, no name)."""
+
+    row: int
+    person: UUID
+    candidates: list[UUID]
+    why: list[list[str]]
 
 
 class ImportOut(Schema):
@@ -56,6 +67,8 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     rejected_rows: int
+    persons_linked: int
+    persons_to_review: list[PersonReviewOut]
     mapping: dict[str, str]
     unmatched: dict[str, dict[str, int]]
     ignored: dict[str, int]
@@ -115,6 +128,8 @@ def _out(job: ImportJob) -> dict[str, Any]:
         "updated": job.updated,
         "unchanged": job.unchanged,
         "rejected_rows": job.rejected,
+        "persons_linked": job.linked,
+        "persons_to_review": job.reviews,
         "mapping": job.mapping,
         "unmatched": plan.unmatched if plan else {},
         "ignored": plan.ignored if plan else {},
@@ -124,6 +139,8 @@ def _out(job: ImportJob) -> dict[str, Any]:
             "update": plan.count("update"),
             "unchanged": plan.count("unchanged"),
             "rejected_rows": plan.rejected_rows(),
+            "persons_linked": plan.linked(),
+            "persons_to_review": plan.flagged(),
         }
         if plan
         else None,

@@ -74,14 +74,16 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(
             f"Dry run: {plan.count('create')} to create, {plan.count('update')} to update, "
-            f"{plan.count('unchanged')} unchanged, {plan.rejected_rows()} rows rejected."
+            f"{plan.count('unchanged')} unchanged, {plan.rejected_rows()} rows rejected; "
+            f"{plan.linked()} targets recorded already, {plan.flagged()} to review."
         )
         return 0
     import_start(actor=actor, job=job)
     job = import_run(job.pk)
     print(
         f"Imported: {job.created} created, {job.updated} updated, {job.unchanged} unchanged, "
-        f"{job.rejected} rows rejected."
+        f"{job.rejected} rows rejected; {job.linked} targets recorded already, "
+        f"{len(job.reviews)} new persons to review (on the import's page)."
     )
     if args.rejected:
         from beyondreach.interchange.imports import job_table

@@ -20,6 +20,7 @@ from beyondreach.interchange.imports import (
     import_create,
     import_map,
     import_plan,
+    import_reviews,
     import_start,
     imports_visible_to,
     job_errors,
@@ -129,13 +130,15 @@ def _state(job: ImportJob) -> dict[str, object]:
                 "update": plan.count("update"),
                 "unchanged": plan.count("unchanged"),
                 "rejected_rows": plan.rejected_rows(),
+                "linked": plan.linked(),
+                "flagged": plan.flagged(),
             },
             "row_errors": shown,
             "ignored": sorted(plan.ignored.items()),
             "date_formats": DATE_FORMAT_CHOICES if job.format == ImportFormat.UWAZI else [],
         }
     if job.status == ImportStatus.DONE:
-        return {"row_errors": job_errors(job)[:SHOWN_ERRORS]}
+        return {"row_errors": job_errors(job)[:SHOWN_ERRORS], "reviews": import_reviews(job)}
     return {}
 
 

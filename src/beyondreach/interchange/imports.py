@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from beyondreach.cases import models as m
+from beyondreach.cases.duplicates import PersonCandidate, likely_duplicates
 from beyondreach.cases.export import incident_snapshot
 from beyondreach.cases.inputs import (
     ActorData,
@@ -193,6 +194,8 @@ class PlannedIncident:
     action: str  # "create", "update", "unchanged" or "reject"
     errors: list[RowError] = field(default_factory=list)
     incident: uuid.UUID | None = None
+    linked: int = 0  # its persons recorded already beyond doubt: named, not made again
+    flagged: int = 0  # its new persons who look like recorded ones: listed for review
 
 
 @dataclass
@@ -204,6 +207,12 @@ class Plan:
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.incidents if p.action == action)
+
+    def linked(self) -> int:
+        return sum(p.linked for p in self.incidents)
+
+    def flagged(self) -> int:
+        return sum(p.flagged for p in self.incidents)
 
     def rejected_rows(self) -> int:
         return sum(len(p.lines) for p in self.incidents if p.action == "reject")
@@ -242,7 +251,9 @@ def import_plan(job: ImportJob) -> Plan:
             continue
         record = known.get(_external_key(job, group))
         if record is None:
-            planned.append(PlannedIncident(group.lines, "create"))
+            linked, flagged = _match_persons(job.created_by, data)
+            flags = len(flagged)
+            planned.append(PlannedIncident(group.lines, "create", linked=linked, flagged=flags))
         elif record.digest == _digest(job, data):
             planned.append(PlannedIncident(group.lines, "unchanged", incident=record.incident.uuid))
         else:
@@ -308,9 +319,79 @@ def import_run(job_id: int) -> ImportJob:
             continue
         if key in done:
             continue
-        _write(job, actor, key, data, known.get(key), len(group.lines))
+        _write(job, actor, key, data, known.get(key), group.lines)
         job.rows_done += len(group.lines)
     return _finish(job, ImportStatus.DONE, rejected)
+
+
+def _match_persons(
+    actor: User | None, data: IncidentData
+) -> tuple[int, list[tuple[int, list[PersonCandidate]]]]:
+    """Link the file's new persons who are recorded already beyond doubt (one candidate with
+    every part of the name and a birth year or nationality agreeing, cases/duplicates.py);
+    return how many, and the others who look like recorded persons, by target index."""
+    if actor is None or not actor.sees_identities:
+        return 0, []
+    linked, flagged = 0, []
+    for index, target in enumerate(data.targets):
+        if target.person is None or target.person_uuid is not None:
+            continue
+        candidates = likely_duplicates(actor, target.person)
+        strong = [c for c in candidates if c.strong]
+        if len(strong) == 1:
+            target.person_uuid, target.person = strong[0].uuid, None
+            linked += 1
+        elif candidates:
+            flagged.append((index, candidates))
+    return linked, flagged
+
+
+@dataclass(frozen=True)
+class PersonReview:
+    """A person an import made who looks like one recorded before: for a case worker to merge
+    (on the person's page) or leave."""
+
+    row: int
+    person: m.Person
+    candidates: list[tuple[m.Person, list[str]]]  # with why each was found
+
+
+def import_reviews(job: ImportJob) -> list[PersonReview]:
+    ids = {i for r in job.reviews for i in [r["person"], *r["candidates"]]}
+    persons = {
+        str(p.uuid): p
+        for p in m.Person.objects.filter(
+            organisation_id=job.organisation_id, uuid__in=ids
+        ).prefetch_related("names")
+    }
+    return [
+        PersonReview(
+            row=r["row"],
+            person=persons[r["person"]],
+            candidates=[
+                (persons[c], why)
+                for c, why in zip(r["candidates"], r["why"], strict=True)
+                if c in persons
+            ],
+        )
+        for r in job.reviews
+        if r["person"] in persons
+    ]
+
+
+def _reviews(
+    incident: m.Incident, row: int, flagged: list[tuple[int, list[PersonCandidate]]]
+) -> list[dict[str, Any]]:
+    targets = list(incident.targets.select_related("person").order_by("id"))
+    return [
+        {
+            "row": row,
+            "person": str(targets[index].person.uuid),
+            "candidates": [str(c.uuid) for c in candidates],
+            "why": [list(c.why) for c in candidates],
+        }
+        for index, candidates in flagged
+    ]
 
 
 def _write(
@@ -319,12 +400,18 @@ def _write(
     key: str,
     data: IncidentData,
     record: ImportedRecord | None,
-    lines: int,
+    lines: list[int],
 ) -> None:
-    digest = _digest(job, data)
+    digest = _digest(job, data)  # of what the file says, before persons are linked
     with transaction.atomic():
         if record is None:
+            linked, flagged = _match_persons(actor, data)
             incident = incident_create(actor=actor, data=data)
+            if linked or flagged:
+                job.reviews.extend(_reviews(incident, lines[0], flagged))
+                ImportJob.objects.filter(pk=job.pk).update(
+                    linked=F("linked") + linked, reviews=job.reviews
+                )
             ImportedRecord.objects.create(
                 organisation_id=job.organisation_id,
                 external_key=key,
@@ -343,13 +430,13 @@ def _write(
             counter = "updated"
         ImportJob.objects.filter(pk=job.pk).update(
             **{counter: F(counter) + 1},
-            rows_done=F("rows_done") + lines,
+            rows_done=F("rows_done") + len(lines),
             heartbeat_at=timezone.now(),
         )
 
 
 def _finish(job: ImportJob, status: str, rejected: list[RowError]) -> ImportJob:
-    job.refresh_from_db(fields=["created", "updated", "unchanged"])
+    job.refresh_from_db(fields=["created", "updated", "unchanged", "linked", "reviews"])
     with transaction.atomic():
         job.status = status
         job.rejected = len({e.row for e in rejected})
@@ -368,6 +455,8 @@ def _finish(job: ImportJob, status: str, rejected: list[RowError]) -> ImportJob:
                 "updated": job.updated,
                 "unchanged": job.unchanged,
                 "rejected_rows": job.rejected,
+                "persons_linked": job.linked,
+                "persons_to_review": len(job.reviews),
             },
         )
     return job

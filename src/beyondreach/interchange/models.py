@@ -51,6 +51,11 @@ class ImportJob(Scoped):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Persons of the file found recorded already: linked to them, or made new but listed for
+    # a case worker to review, [{"row", "person", "candidates": [uuid], "why": [[...]]}]:
+    # row numbers, person ids and reasons in words, no name.
+    linked = models.PositiveIntegerField(default=0)
+    reviews = models.JSONField(default=list)
     # Each rejected row's errors, JSON [{"row", "column", "value", "why"}]: values may be names.
     errors_sealed = models.BinaryField(default=b"")
     errors = Sealed["ImportJob"]()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -81,6 +82,20 @@ FIELDS = (
     ),
     Field("targets", "Number of targets", ("targets", "target count", "number of targets")),
     Field("target_name", "Target's name", ("target name", "name", "victim", "target")),
+    # What tells a target from another of the same name (interchange/imports.py links a
+    # recorded person or flags a likely duplicate with them).
+    Field(
+        "target_birth",
+        "Target's birth date or year",
+        ("birth date", "date of birth", "born", "birth year", "year of birth"),
+    ),
+    Field(
+        "target_nationality",
+        "Target's nationality",
+        ("nationality", "nationalities", "citizenship", "target nationality"),
+        coded="country",
+        many=True,
+    ),
     Field(
         "accused_of_terrorism",
         "Accused of terrorism (yes/no)",
@@ -334,6 +349,7 @@ def group_data(
     when = _when(first, errors, line0, dialect)
     accused = _accused(first, errors)
     coordinates = _coordinates(first, errors, dialect)
+    birth = _birth(first, errors)
     origins, hosts, tactics = coded["origin_country"], coded["host_country"], coded["tactic"]
     if "origin_country" not in given:
         errors.add(line0, _column(group, "origin_country"), "", "An origin state is required.")
@@ -358,13 +374,12 @@ def group_data(
     )
     name = first.get("target_name", (0, "", ""))[2]
     if name:
-        data.targets.append(
-            TargetData(
-                role="primary",
-                person=PersonData(names=[NameData(name)]),
-                target_group=target_group,
-            )
+        person = PersonData(
+            names=[NameData(name)],
+            birth_date=birth,
+            nationalities=coded["target_nationality"],
         )
+        data.targets.append(TargetData(role="primary", person=person, target_group=target_group))
     others = targets - (1 if name else 0)
     if others > 0:
         data.groups.append(GroupData(size=others, target_group=target_group))
@@ -380,6 +395,18 @@ def group_data(
                 errors.add(line0, path, "", message)
         return None, errors.errors
     return data, []
+
+
+BIRTH = re.compile(r"\d{4}(-\d{2}-\d{2})?")
+
+
+def _birth(first: dict[str, tuple[int, str, str]], errors: _Collect) -> str:
+    line, column, value = first.get("target_birth", (0, "", ""))
+    value = value.strip()
+    if value and not BIRTH.fullmatch(value):
+        errors.add(line, column, value, "Not a birth date: write YYYY or YYYY-MM-DD.")
+        return ""
+    return value
 
 
 def _column(group: Group, code: str) -> str:
