@@ -200,13 +200,53 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--src", type=Path, default=HERE.parent / "src")
     parser.add_argument("--json", type=Path, help="append one line per measured path")
+    parser.add_argument(
+        "--grouping-sets",
+        action="store_true",
+        help="PostgreSQL: only the table's figures by one GROUPING SETS query against a query "
+        "per figure, alternated (what the engine's GROUPING SETS bought)",
+    )
     args = parser.parse_args()
     configure(args.db, args.src, args.name)
     from bench_setup import ensure_loaded, settle
 
     ensure_loaded(args.incidents, args.seed)
     settle()
-    run(args)
+    if args.grouping_sets:
+        grouping_sets(args)
+    else:
+        run(args)
+
+
+def grouping_sets(args: argparse.Namespace) -> None:
+    """The counting queries alone, both ways, alternated on the same rows."""
+    from bench_setup import ANALYST
+
+    from beyondreach.cases.selectors import IncidentFilters
+    from beyondreach.core.models import User
+    from beyondreach.statistics import selectors as s
+    from beyondreach.statistics.dimensions import DIMENSIONS
+
+    analyst = User.objects.select_related("organisation").get(username=ANALYST)
+    print(f"load average {_load()}; p50 / p95 ms over {args.requests} of each, alternated")
+    for case in TABLES:
+        filters = s.counted_filters(IncidentFilters(**_typed(case.filters)))
+        qs = s.counted_incidents(analyst, filters)
+        rows, cols = DIMENSIONS[case.rows], DIMENSIONS[case.cols]
+
+        def at_once(qs: Any = qs, rows: Any = rows, cols: Any = cols) -> object:
+            return s._grouping_sets(qs, rows, cols)
+
+        def apart(qs: Any = qs, rows: Any = rows, cols: Any = cols) -> object:
+            return s._separately(qs, rows, cols, "incidents")
+
+        one, each, _ = timed_pair(at_once, apart, args.requests)
+        print(
+            f"{case.name:26} GROUPING SETS {percentile(one, 0.5):7.1f} {percentile(one, 0.95):7.1f}"
+            f" | a query per figure {percentile(each, 0.5):7.1f} {percentile(each, 0.95):7.1f}"
+            f" | load {_load()}",
+            flush=True,
+        )
 
 
 def run(args: argparse.Namespace) -> None:
