@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "beyondreach.statistics",
     "beyondreach.interchange",
     "beyondreach.screening",
+    "beyondreach.accountability",
 ]
 
 MIDDLEWARE = [

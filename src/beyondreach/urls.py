@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("beyondreach.statistics.urls")),
     path("", include("beyondreach.interchange.urls")),
     path("", include("beyondreach.screening.urls")),
+    path("", include("beyondreach.accountability.urls")),
     path("", include("beyondreach.statistics.public_urls")),
     path("", include("beyondreach.reports.public_urls")),
 ]

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
+from beyondreach.accountability.services import CaseData, interpol_case_create, national_step_add
 from beyondreach.alerts.services import (
     DeadlineData,
     FocalPointData,
@@ -169,6 +170,20 @@ def world(personas: Personas) -> World:
     name = "Гульнара Тохтиева"
     entities_store(notices, [ParsedEntity("red-1", "Person", name, [name], [], [], [], [])])
     assert screening_run(organisation=personas.org).new_matches  # a sealed ScreeningMatch
+    case = interpol_case_create(
+        actor=personas.case_worker,
+        person=incident.targets.get(role="primary").person,
+        data=CaseData(
+            kind="red_notice",
+            issuing_state="CN",
+            incident_uuids=[incident.uuid],
+            reference="A-1/2024",
+            charge="Separatism",
+        ),
+    )
+    national_step_add(
+        actor=personas.case_worker, case=case, country="TR", kind="arrest", on=None, note="Held"
+    )
     other = incident_create(actor=personas.outsider, data=incident_data())
     return World(
         personas=personas,

@@ -293,7 +293,7 @@ def records_listed(
     *,
     actor: User,
     record_type: str,
-    records: Sequence[m.Incident | m.Person | m.TargetedOrganisation],
+    records: Sequence[m.Scoped],
 ) -> None:
     """Log that a user saw a list showing these records' identifying data (titles, names):
     a view of every record on it. Called by the list selectors, so page and API agree."""
@@ -307,9 +307,7 @@ def records_listed(
         )
 
 
-def record_viewed(
-    *, actor: User, record_type: str, record: m.Incident | m.Person | m.TargetedOrganisation
-) -> None:
+def record_viewed(*, actor: User, record_type: str, record: m.Scoped) -> None:
     """Log that a user saw a record's identifying data."""
     if actor.sees_identities and actor.organisation is not None:
         audit_record(
