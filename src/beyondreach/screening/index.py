@@ -105,6 +105,7 @@ def search(
             "schema",
             "caption",
             "names",
+            "tokens",
             "birth_dates",
             "countries",
             "topics",
@@ -115,6 +116,7 @@ def search(
     for row in rows:
         candidate = Candidate(
             names=tuple(row.names),
+            tokens=tuple(tuple(t) for t in row.tokens),
             birth_dates=tuple(row.birth_dates),
             countries=frozenset(row.countries),
         )

@@ -26,7 +26,7 @@ from followthemoney.exc import FollowTheMoneyException
 from followthemoney.proxy import EntityProxy
 
 from beyondreach.core.errors import ApplicationError
-from beyondreach.screening.matching import name_keys
+from beyondreach.screening.matching import name_keys, name_tokens
 from beyondreach.screening.models import ListEntity, ListKey, PublicList
 
 BATCH = 2000
@@ -157,6 +157,7 @@ def entities_store(public_list: PublicList, entities: Iterable[ParsedEntity]) ->
                     schema=e.schema,
                     caption=e.caption,
                     names=e.names,
+                    tokens=[list(name_tokens(n)) for n in e.names],
                     birth_dates=e.birth_dates,
                     countries=e.countries,
                     topics=e.topics,

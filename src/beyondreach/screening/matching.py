@@ -112,6 +112,7 @@ def _arabic_ascii(word: str) -> tuple[str, ...]:
     not "shwkhan"). The article al- is dropped, as the Latin one is (`ARTICLES`)."""
     if word.startswith("\u0627\u0644") and len(word) >= 4:  # alif lam: the article
         word = word[2:]
+    word = word.replace("\u0629", "a")  # ta marbuta, the feminine ending: "Fatima"
     # ICU writes the consonant ain as "?": it sounds as a vowel in Latin ("عمر" is "Omar").
     text = ascii_text(word).lower().replace("?", "a")
     text = text[:1] + text[1:].replace("w", "u").replace("y", "i")
@@ -143,6 +144,21 @@ def skeleton(token: str) -> str:
     for digraph, single in _DIGRAPHS:
         token = token.replace(digraph, single)
     token = _VOWELS.sub("", token.translate(_LETTERS))
+    return _REPEATS.sub(r"\1", token)
+
+
+_ARABIC_DIGRAPHS = (("kh", "x"), ("sh", "$"), ("gh", "G"), ("th", "T"), ("dh", "D"))
+_ARABIC_LETTERS = str.maketrans({"q": "k", "c": "k", "w": "u"})
+_ARABIC_VOWELS = re.compile(r"[aeiouy]")
+
+
+@lru_cache(maxsize=200_000)
+def arabic_skeleton(token: str) -> str:
+    """A finer skeleton for names of Arabic script, which writes every consonant: h, kh, sh,
+    gh, z and s stay apart (the coarse skeleton merges them for Cyrillic and Turkic)."""
+    for digraph, single in _ARABIC_DIGRAPHS:
+        token = token.replace(digraph, single)
+    token = _ARABIC_VOWELS.sub("", token.translate(_ARABIC_LETTERS))
     return _REPEATS.sub(r"\1", token)
 
 
@@ -224,6 +240,7 @@ def token_similarity(a: str, b: str, spelling_min: float = 0.5) -> float:
     skel = skeleton(a)
     if (
         skel == skeleton(b)
+        and (not arabic or arabic_skeleton(a) == arabic_skeleton(b))
         and (len(skel) >= 2 or min(len(a), len(b)) >= 3)
         and spelled >= (spelling_min if len(skel) >= 2 or arabic else SHORT_SPELLING_MIN)
         and (a[0] in _VOWEL_LETTERS) == (b[0] in _VOWEL_LETTERS)
@@ -281,15 +298,17 @@ def _joined(query: Sequence[str], candidate: Sequence[str], spelling_min: float)
     if len(query) == len(candidate) or max(len(query), len(candidate)) > 4:
         return NameMatch(0.0)
     q = "".join(query)
+    q_skeleton = "".join(skeleton(t) for t in query)
     best = 0.0
     for order in permutations(candidate):
         c = "".join(order)
+        c_skeleton = "".join(skeleton(t) for t in order)
         if q == c:
             best = 1.0
-        elif skeleton(q) == skeleton(c) and spelling_min <= 1:
+        elif q_skeleton == c_skeleton and spelling_min <= 1:
             best = max(best, SKELETON_SIM + 0.05)
-        else:
-            best = max(best, spelling_similarity(q, c) if len(q) >= 8 else 0.0)
+        elif len(q) >= 8 and abs(len(q) - len(c)) <= 2:
+            best = max(best, spelling_similarity(q, c))
     best = best if best >= JOINED_FLOOR else 0.0
     return NameMatch(best * 0.97, ((" ".join(query), " ".join(candidate)),), joined=True)
 
@@ -320,6 +339,7 @@ class Candidate:
     names: tuple[str, ...]
     birth_dates: tuple[str, ...] = ()
     countries: frozenset[str] = frozenset()
+    tokens: tuple[tuple[str, ...], ...] = ()  # name_tokens of each name, if made already
 
 
 @dataclass(frozen=True)
@@ -359,10 +379,11 @@ def _spelling_min(subject: Subject, candidate: Candidate) -> float:
 def _best_name(subject: Subject, candidate: Candidate) -> tuple[NameMatch, str, str]:
     best, best_q, best_c = NameMatch(0.0), "", ""
     spelling_min = _spelling_min(subject, candidate)
+    tokens = candidate.tokens or tuple(name_tokens(c) for c in candidate.names)
     for q in subject.names:
         qt = name_tokens(q)
-        for c in candidate.names:
-            found = name_similarity(qt, name_tokens(c), spelling_min)
+        for c, ct in zip(candidate.names, tokens, strict=True):
+            found = name_similarity(qt, ct, spelling_min)
             if found.score > best.score:
                 best, best_q, best_c = found, q, c
     return best, best_q, best_c

@@ -38,6 +38,9 @@ class ListEntity(models.Model):
     schema = models.CharField(max_length=40)
     caption = models.CharField(max_length=500)
     names = models.JSONField(default=list)
+    # Each name's ASCII tokens (matching.name_tokens), made at load: transliterating them
+    # at every query would cost more than the rest of the query.
+    tokens = models.JSONField(default=list)
     birth_dates = models.JSONField(default=list)  # ISO dates or prefixes ("1976")
     countries = models.JSONField(default=list)  # ISO 3166-1 alpha-2, lower case as FtM
     topics = models.JSONField(default=list)  # FtM topics: sanction, wanted, crime.terror...
