@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from beyondreach.accountability import models as am
+from beyondreach.accountability.selectors import interpol_counts
 from beyondreach.accountability.services import (
     CaseData,
     add_months,
@@ -172,3 +173,40 @@ def test_the_charge_and_number_are_sealed_and_shown_only_to_roles_that_see_ident
     assert "CANARY" not in analyst and "A-1234" not in analyst
     person: cm.Person = case.person
     assert not any(n.value in analyst for n in person.names.all())
+
+
+def test_notices_are_counted_by_issuing_state_and_year_and_decisions_by_grounds(
+    personas: Personas,
+) -> None:
+    for state, issued in (
+        ("TR", dt.date(2023, 5, 1)),
+        ("TR", dt.date(2024, 2, 1)),
+        ("CN", dt.date(2023, 1, 9)),
+        ("TR", None),
+    ):
+        case = _case(personas, issuing_state=state, issued_on=issued)
+    decided = ccf_request_file(
+        actor=personas.case_worker, case=case, kind="access", filed_on=dt.date(2025, 1, 1)
+    )
+    ccf_decision(
+        actor=personas.case_worker,
+        request=decided,
+        outcome="deleted",
+        grounds=["article_3", "article_2"],
+        decided_on=dt.date(2025, 4, 1),
+    )
+    ccf_request_file(  # pending: not a decision
+        actor=personas.case_worker, case=case, kind="access", filed_on=dt.date(2025, 5, 1)
+    )
+    _case(personas.__class__(**{**vars(personas), "case_worker": personas.outsider}))
+
+    counts = interpol_counts(personas.analyst)
+    assert counts.years == [2023, 2024, None]
+    assert counts.by_state == [("TR", [1, 1, 1], 3), ("CN", [1, 0, 0], 1)]
+    assert (
+        dict(counts.by_ground)["Article 3: political, military, religious or racial character"] == 1
+    )
+    assert dict(counts.by_ground)["Refugee status of the person"] == 0
+    assert (counts.decided, counts.by_outcome) == (1, [("Not compliant: data deleted", 1)])
+    page = verified_client(personas.viewer).get("/interpol/").content.decode()
+    assert "Notices and diffusions by issuing state and year issued" in page

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
 
 from beyondreach.accountability import models as am
 from beyondreach.cases import models as cm
@@ -43,6 +45,57 @@ def access_ccf_request(user: User, request_id: str | uuid.UUID) -> am.CcfRequest
     if request is None:
         raise NotFoundError("No such request.")
     return request
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The organisation's cases counted (issue 12, item 6): notices by issuing state and
+    year, and the CCF's decisions by their grounds. Coded parts only: every role sees them."""
+
+    years: list[int | None]  # None: the date is not known
+    by_state: list[tuple[str, list[int], int]]  # state, a count per year, its total
+    by_ground: list[tuple[str, int]]  # ground's label, decisions citing it
+    by_outcome: list[tuple[str, int]]
+    decided: int
+
+
+def interpol_counts(user: User) -> Counts:
+    cases = am.InterpolCase.objects.filter(organisation_id=_org_id(user))
+    cells: dict[tuple[str, int | None], int] = {}
+    for state, year, n in (
+        cases.annotate(year=ExtractYear("issued_on"))
+        .values_list("issuing_state", "year")
+        .annotate(n=Count("id"))
+    ):
+        cells[(state, year)] = n
+    years = sorted({y for _, y in cells}, key=lambda y: (y is None, y or 0))
+    states = sorted({s for s, _ in cells}, key=lambda s: -sum(cells.get((s, y), 0) for y in years))
+    by_state = [
+        (s, [cells.get((s, y), 0) for y in years], sum(cells.get((s, y), 0) for y in years))
+        for s in states
+    ]
+    decisions = am.CcfRequest.objects.filter(organisation_id=_org_id(user)).exclude(
+        outcome=am.CcfOutcome.PENDING
+    )
+    grounds: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    # Grounds are a JSON list, which SQLite cannot group by element: counted here, over the
+    # organisation's decisions (tens or hundreds).
+    for outcome, cited in decisions.values_list("outcome", "grounds"):
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        for ground in set(cited):
+            grounds[ground] = grounds.get(ground, 0) + 1
+    return Counts(
+        years=years,
+        by_state=by_state,
+        by_ground=[(str(label), grounds.get(code, 0)) for code, label in am.CcfGround.choices],
+        by_outcome=[
+            (str(label), outcomes[code])
+            for code, label in am.CcfOutcome.choices
+            if code in outcomes
+        ],
+        decided=sum(outcomes.values()),
+    )
 
 
 def person_interpol_cases(person: cm.Person) -> list[am.InterpolCase]:

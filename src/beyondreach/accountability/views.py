@@ -16,6 +16,7 @@ from beyondreach.accountability.selectors import (
     access_ccf_request,
     access_interpol_case,
     interpol_cases_of,
+    interpol_counts,
 )
 from beyondreach.accountability.services import (
     CaseData,
@@ -47,7 +48,8 @@ def _person_label(user: User, case: Any) -> str:
 def interpol_case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     rows = [(c, _person_label(user, c)) for c in interpol_cases_of(user)[:500]]
-    return render(request, "accountability/case_list.html", {"rows": rows})
+    context = {"rows": rows, "counts": interpol_counts(user)}
+    return render(request, "accountability/case_list.html", context)
 
 
 @member_required(write=True)
