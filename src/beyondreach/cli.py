@@ -486,6 +486,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return export_cli.run(args)
 
 
+def cmd_transfer_key(args: argparse.Namespace) -> int:
+    _django()
+    from beyondreach.interchange import transfer_cli
+
+    return transfer_cli.run(args)
+
+
+def _transfer_key_arguments(p: argparse.ArgumentParser) -> None:
+    from beyondreach.interchange import transfer_cli
+
+    transfer_cli.arguments(p)
+
+
 def cmd_lists(args: argparse.Namespace) -> int:
     _django()
     from beyondreach.screening import cli as lists_cli
@@ -660,6 +673,11 @@ COMMANDS: dict[str, Command] = {
         cmd_import, "import incidents from a file (a dry run first)", _import_arguments
     ),
     "export": Command(cmd_export, "export an organisation's incidents", _export_arguments),
+    "transfer-key": Command(
+        cmd_transfer_key,
+        "print (or make) the key other servers encrypt transfer files to",
+        _transfer_key_arguments,
+    ),
     "lists": Command(
         cmd_lists, "load a public list (sanctions, notices) and screen persons", _lists_arguments
     ),

@@ -20,11 +20,16 @@ router = Router(tags=["exports"])
 
 
 class ExportIn(Schema):
-    format: str = Field(description="csv, xlsx, fh, dyads, sdg16101, ftm, esf...")
+    format: str = Field(description="csv, xlsx, fh, dyads, sdg16101, ftm, esf, uwazi, beyondreach")
     audience: Literal["owner", "pseudonymised"] = Field(
         "owner",
         description="owner: names and free text for a role that sees them; pseudonymised: a "
         "file that names nobody (always so for analysts and viewers).",
+    )
+    to: str = Field(
+        "",
+        description="beyondreach only (admins): the receiving organisation's public transfer "
+        "key, or the name of an organisation of this server; the file is encrypted to it.",
     )
 
 
@@ -50,5 +55,6 @@ def exports(
         filters=IncidentFilters(**given),
         format=chosen.format,
         audience=chosen.audience,
+        to=chosen.to,
     )
     return export_response(found)

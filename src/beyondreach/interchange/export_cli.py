@@ -12,7 +12,7 @@ import sys
 from contextlib import ExitStack
 from typing import BinaryIO
 
-FORMATS = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf", "uwazi")
+FORMATS = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf", "uwazi", "beyondreach")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -23,6 +23,13 @@ def arguments(p: argparse.ArgumentParser) -> None:
         choices=["owner", "pseudonymised"],
         default="pseudonymised",
         help="owner: with names and free text; pseudonymised (default): naming nobody",
+    )
+    p.add_argument(
+        "--to",
+        default="",
+        metavar="KEY",
+        help="beyondreach only: the receiving organisation's public transfer key, or the name "
+        "of an organisation of this server (the file is encrypted to it; always with names)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument(
@@ -42,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from beyondreach.cli import _organisation
     from beyondreach.core.errors import ApplicationError
     from beyondreach.core.models import User
-    from beyondreach.interchange.exports import export_incidents
+    from beyondreach.interchange.exports import Audience, export_incidents
 
     org = _organisation(args.org)
     given = dict(item.partition("=")[::2] for item in args.filter)
@@ -53,10 +60,12 @@ def run(args: argparse.Namespace) -> int:
         raise ApplicationError(f"Filters not valid: {fields}.") from exc
     filters = IncidentFilters(**{k: v for k, v in chosen.model_dump().items() if v is not None})
     # Not saved: the operator holds the server's keys, and reads as the role the audience needs.
-    role = "admin" if args.audience == "owner" else "analyst"
+    # A transfer file holds everything, encrypted to its recipient: the owner's audience.
+    audience: Audience = "owner" if args.fmt == "beyondreach" else args.audience
+    role = "admin" if audience == "owner" else "analyst"
     reader = User(organisation=org, role=role)
     found = export_incidents(
-        viewer=reader, filters=filters, format=args.fmt, audience=args.audience
+        viewer=reader, filters=filters, format=args.fmt, audience=audience, to=args.to
     )
     with ExitStack() as stack:
         out: BinaryIO = (

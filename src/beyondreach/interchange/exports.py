@@ -20,9 +20,16 @@ from beyondreach.cases import models as m
 from beyondreach.cases.export import incident_snapshot
 from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_to
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import InvalidInputError, NotFoundError
+from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import User
-from beyondreach.interchange.formats import ExportContext, ExportFormat, Snapshot, export_formats
+from beyondreach.interchange.formats import (
+    ExportContext,
+    ExportFormat,
+    Snapshot,
+    Transfer,
+    export_formats,
+)
+from beyondreach.interchange.transfer import fingerprint, recipient_key
 
 Audience = Literal["owner", "pseudonymised"]
 AUDIENCES: tuple[Audience, ...] = ("owner", "pseudonymised")
@@ -54,9 +61,16 @@ def export_format(code: str) -> ExportFormat:
 
 
 def export_incidents(
-    *, viewer: User, filters: IncidentFilters, format: str, audience: Audience = "owner"
+    *,
+    viewer: User,
+    filters: IncidentFilters,
+    format: str,
+    audience: Audience = "owner",
+    to: str = "",
 ) -> Export:
-    """Export the incidents `viewer` sees on the list under `filters` in `format`.
+    """Export the incidents `viewer` sees on the list under `filters` in `format`; a
+    transfer format (`beyondreach`) is for admins, and encrypted `to` a receiving
+    organisation's public transfer key (or one of this server, by name).
 
     The audit event is written before any byte leaves, naming the format, the audience, the
     coded filters and the number of incidents: never a name, even one searched by.
@@ -66,6 +80,7 @@ def export_incidents(
         raise InvalidInputError({"audience": [f"One of: {', '.join(AUDIENCES)}."]})
     if viewer.organisation is None:
         raise NotFoundError("Not found.")
+    transfer = _transfer(viewer, audience, to) if fmt.transfer else None
     identities = viewer.sees_identities and audience == "owner"
     qs = _export_queryset(viewer, filters)
     count = qs.order_by().count()
@@ -82,12 +97,25 @@ def export_incidents(
             "count": count,
             "filters": coded_filters(filters),
             "by": "user" if viewer.pk else "command line",
+            **({"to": fingerprint(transfer.recipient)} if transfer else {}),
         },
     )
     records = _snapshots(qs, identities=identities)
-    chunks = fmt.write(records, ExportContext(pseudonymised=not identities))
+    chunks = fmt.write(records, ExportContext(pseudonymised=not identities, transfer=transfer))
     stamp = timezone.localdate().isoformat()
     return Export(fmt, identities, count, f"incidents-{fmt.code}-{stamp}.{fmt.extension}", chunks)
+
+
+def _transfer(viewer: User, audience: Audience, to: str) -> Transfer:
+    # Every name, note and file of every record: what only an admin may hand over.
+    if viewer.role != "admin":
+        raise PermissionDeniedError("Only admins export a transfer file: it holds every record.")
+    if audience != "owner":
+        raise InvalidInputError({"audience": ["A transfer file holds everything: owner only."]})
+    if not to.strip():
+        raise InvalidInputError({"to": ["Give the receiving organisation's transfer key."]})
+    assert viewer.organisation_id is not None  # checked by the caller
+    return Transfer(organisation_id=viewer.organisation_id, recipient=recipient_key(to))
 
 
 def coded_filters(filters: IncidentFilters) -> dict[str, str]:

@@ -27,10 +27,19 @@ Cell = str | int | None
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """For a transfer format (`beyondreach`): whose records, and to whom the file is sealed."""
+
+    organisation_id: int
+    recipient: bytes  # the receiving organisation's X25519 public key
+
+
+@dataclass(frozen=True)
 class ExportContext:
     """What a writer may need besides the records: who reads the file."""
 
     pseudonymised: bool  # the file names nobody: pseudonyms instead of names, no free text
+    transfer: Transfer | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,9 @@ class ExportFormat:
     write: Callable[[Iterable[Snapshot], ExportContext], Iterator[bytes]]
     # What the export page says of it, in a sentence.
     description: str = ""
+    # Every field and the history, encrypted to a receiving organisation: for admins only,
+    # and only with a recipient (`Transfer`).
+    transfer: bool = False
 
 
 @cache

@@ -15,7 +15,13 @@ from pathlib import Path
 
 def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", required=True, help="the organisation's name or UUID")
-    p.add_argument("--format", required=True, choices=["fh", "csv", "uwazi"], dest="fmt")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["fh", "csv", "uwazi", "beyondreach"],
+        dest="fmt",
+        help="beyondreach: a transfer file encrypted to the organisation's transfer key",
+    )
     p.add_argument(
         "--mapping",
         metavar="FILE",
@@ -27,7 +33,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--as", dest="username", help="the user recorded as importing (default: an admin)"
     )
     p.add_argument("--rejected", metavar="FILE", help="write the rejected rows here (CSV)")
-    p.add_argument("file", metavar="FILE", help="CSV (UTF-8) or XLSX")
+    p.add_argument("file", metavar="FILE", help="CSV (UTF-8) or XLSX, or a transfer file")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         f"{job.rejected} rows rejected; {job.linked} targets recorded already, "
         f"{len(job.reviews)} new persons to review (on the import's page)."
     )
-    if args.rejected:
+    if args.rejected and args.fmt != "beyondreach":  # a transfer's errors are printed above
         from beyondreach.interchange.imports import job_table
         from beyondreach.interchange.rows import rows_as_csv
 

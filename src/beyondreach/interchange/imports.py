@@ -88,7 +88,13 @@ def import_create(*, actor: User, fmt: str, filename: str, content: bytes) -> Im
         raise InvalidInputError({"format": [f"Must be one of: {', '.join(ImportFormat.values)}."]})
     if len(content) > MAX_BYTES:
         raise InvalidInputError({"file": [f"At most {MAX_BYTES // (1024 * 1024)} MB."]})
-    table = read_table(content)
+    if fmt == ImportFormat.BEYONDREACH:
+        from beyondreach.interchange.transfer_import import transfer_documents
+
+        # Opened whole now: a file for another key, altered or cut is refused, nothing kept.
+        table = Table([], [[] for _ in range(transfer_documents(org_id, content))])
+    else:
+        table = read_table(content)
     with transaction.atomic():
         job = ImportJob(
             organisation_id=org_id,
@@ -239,6 +245,10 @@ def _digest(job: ImportJob, data: IncidentData) -> str:
 
 def import_plan(job: ImportJob) -> Plan:
     """What a run would do, row by row, without writing: the dry run."""
+    if job.format == ImportFormat.BEYONDREACH:
+        from beyondreach.interchange.transfer_import import transfer_plan
+
+        return transfer_plan(job)
     table = job_table(job)
     dialect = reading(job.format, job.options, table, job.mapping)
     groups = groups_of(table, job.mapping, dialect)
@@ -300,6 +310,13 @@ def import_run(job_id: int) -> ImportJob:
     actor = job.created_by
     if actor is None or not actor.is_active or actor.role not in IMPORT_ROLES:
         return _finish(job, ImportStatus.FAILED, [])
+    if job.format == ImportFormat.BEYONDREACH:
+        from beyondreach.interchange.transfer_import import transfer_run
+
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
+        )
+        return _finish(job, ImportStatus.DONE, transfer_run(job, actor))
     table = job_table(job)
     dialect = reading(job.format, job.options, table, job.mapping)
     groups = groups_of(table, job.mapping, dialect)

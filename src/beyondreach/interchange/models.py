@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from beyondreach.cases.models import Incident, Scoped
+from beyondreach.cases.models import Incident, Person, Scoped, TargetedOrganisation
 from beyondreach.core.models import User
 from beyondreach.core.sealed import Sealed
 
@@ -23,12 +23,13 @@ class ImportFormat(models.TextChoices):
     FH = "fh", "Freedom House-style incident rows"
     CSV = "csv", "Spreadsheet rows (CSV or XLSX), one incident per row or per id"
     UWAZI = "uwazi", "Uwazi CSV, one entity per row"
+    BEYONDREACH = "beyondreach", "Beyond Reach transfer file, encrypted to this organisation"
 
 
 class ImportJob(Scoped):
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    format = models.CharField(max_length=10, choices=ImportFormat.choices)
+    format = models.CharField(max_length=12, choices=ImportFormat.choices)
     # The file as uploaded, base64 (Sealed holds text), and its name: both may name people.
     filename_sealed = models.BinaryField(default=b"")
     filename = Sealed["ImportJob"]()
@@ -83,5 +84,45 @@ class ImportedRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "external_key"], name="imported_record_once"
+            )
+        ]
+
+
+class TransferKey(Scoped):
+    """An organisation's X25519 key pair for receiving `beyondreach` transfer files
+    (interchange/transfer.py): the public key is given to the sender; the private key is
+    sealed with the organisation's data key, so only this server opens what is sent to it.
+    A retired key still opens files made for it, and is no longer offered to senders."""
+
+    public_key = models.CharField(max_length=44, unique=True)  # base64, not secret
+    private_key_sealed = models.BinaryField(default=b"")
+    private_key = Sealed["TransferKey"]()  # base64
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ImportedPart(models.Model):
+    """A person or targeted organisation that came from a transfer file, by the blind index
+    of its UUID at the sender, so that one person named in several incidents, of one file
+    or of several, is made once."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    external_key = models.CharField(max_length=32)
+    digest = models.CharField(max_length=32)  # of what the file said of it
+    person = models.ForeignKey(Person, null=True, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        TargetedOrganisation, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_key"], name="imported_part_once"
             )
         ]
