@@ -37,7 +37,7 @@ from beyondreach.interchange.transfer_import import private_keys
 
 from ..api.conftest import bearer
 from ..cases.factories import incident_data
-from ..conftest import PASSWORD, Personas
+from ..conftest import PASSWORD, Personas, verified_client
 from .export_cases import CANARY, SECRETS, rich_incident
 from .transfer_builders import Plan, plans, record, whole
 
@@ -326,3 +326,35 @@ def test_the_command_line_moves_records_between_organisations(
     )
     assert _records(personas.other_org) == _records(personas.org)
     assert main([*base, "--to", "not a key"]) == 1
+
+
+def test_the_export_page_offers_a_transfer_file_to_admins_only(personas: Personas) -> None:
+    admin_page = verified_client(personas.admin).get("/exports/").content.decode()
+    assert 'value="beyondreach"' in admin_page and 'name="to"' in admin_page
+    for user in (personas.case_worker, personas.analyst):
+        page = verified_client(user).get("/exports/").content.decode()
+        assert 'value="beyondreach"' not in page and 'name="to"' not in page
+    refused = verified_client(personas.case_worker).get(
+        "/exports/file/", {"format": "beyondreach", "to": personas.other_org.name}
+    )
+    assert refused.status_code == 400
+
+
+def test_the_export_page_asks_for_a_key_it_can_use(personas: Personas) -> None:
+    client = verified_client(personas.admin)
+    for to, why in (("", "Give the receiving"), ("Nobody", "No transfer key")):
+        answer = client.get("/exports/file/", {"format": "beyondreach", "to": to})
+        assert answer.status_code == 400
+        assert why in answer.content.decode()
+
+
+def test_a_transfer_import_has_no_rejected_rows_file(sent: tuple[bytes, User]) -> None:
+    content, admin = sent
+    job = import_create(actor=admin, fmt="beyondreach", filename="f", content=content)
+    client = verified_client(admin)
+    page = client.get(f"/imports/{job.uuid}/")
+    assert page.status_code == 200 and "nothing to map" in page.content.decode()
+    assert client.get(f"/imports/{job.uuid}/rejected.csv").status_code == 404
+    assert admin.organisation is not None
+    listed = client.get("/imports/").content.decode()
+    assert TransferKey.objects.get(organisation=admin.organisation).public_key in listed

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from beyondreach.cases.selectors import IncidentFilters, incident_match_count
 from beyondreach.cases.views import FilterForm
 from beyondreach.core.decorators import member_required, request_user
+from beyondreach.core.errors import InvalidInputError
 from beyondreach.core.models import User
 from beyondreach.interchange.export_api import export_response
 from beyondreach.interchange.exports import export_incidents
@@ -30,7 +31,7 @@ AUDIENCE_CHOICES = [
 
 
 # The formats most asked for first: tables, then the research codings, then the exchanges.
-ORDER = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf", "uwazi")
+ORDER = ("csv", "xlsx", "fh", "dyads", "sdg16101", "ftm", "esf", "uwazi", "beyondreach")
 
 
 def _order(code: str) -> tuple[int, str]:
@@ -42,12 +43,22 @@ class ExportForm(forms.Form):
     audience = forms.ChoiceField(
         choices=AUDIENCE_CHOICES, widget=forms.RadioSelect, label="Who reads it", required=False
     )
+    to = forms.CharField(
+        label="Transfer file: the receiving organisation's transfer key",
+        help_text="Their admin gives it (44 characters, from `beyondreach transfer-key`), or "
+        "the name of an organisation of this server. The file opens only with their key.",
+        required=False,
+        max_length=200,
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **{"label_suffix": "", **kwargs})
         chosen = self.fields["format"]
         assert isinstance(chosen, forms.ChoiceField)
         formats = sorted(export_formats().values(), key=lambda f: _order(f.code))
+        if user.role != "admin":  # a transfer file holds every record, names and files
+            formats = [f for f in formats if not f.transfer]
+            del self.fields["to"]
         chosen.choices = [(f.code, f"{f.label}. {f.description}".strip()) for f in formats]
         if not user.sees_identities:
             del self.fields["audience"]  # their files name nobody in any case
@@ -55,7 +66,7 @@ class ExportForm(forms.Form):
 
 def _filter_data(request: HttpRequest) -> QueryDict:
     data = request.GET.copy()
-    for key in ("q", "page", "format", "audience"):
+    for key in ("q", "page", "format", "audience", "to"):
         data.pop(key, None)
     return data
 
@@ -116,12 +127,19 @@ def export_file(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.GET, user=user)
     if not (filters_form.is_valid() and form.is_valid()):
         return _page(request, filters_form, form, status=400)
-    found = export_incidents(
-        viewer=user,
-        filters=_filters(filters_form),
-        format=form.cleaned_data["format"],
-        audience=form.cleaned_data.get("audience") or "owner",
-    )
+    try:
+        found = export_incidents(
+            viewer=user,
+            filters=_filters(filters_form),
+            format=form.cleaned_data["format"],
+            audience=form.cleaned_data.get("audience") or "owner",
+            to=form.cleaned_data.get("to") or "",
+        )
+    except InvalidInputError as exc:  # a transfer file without a key, or a key not valid
+        for name, messages in exc.errors.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+        return _page(request, filters_form, form, status=400)
     # member_required types a view as answering an HttpResponse; Django serves any response
     # class, and this one streams.
     return export_response(found)  # type: ignore[return-value]

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from beyondreach.cases.forms import COUNTRIES
 from beyondreach.core.attachments import RequestCutOff, RequestTooLarge, install_memory_only_uploads
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.core.errors import InvalidInputError
+from beyondreach.core.errors import InvalidInputError, NotFoundError
+from beyondreach.core.models import User
 from beyondreach.interchange.imports import (
     access_import,
     import_create,
@@ -26,9 +27,10 @@ from beyondreach.interchange.imports import (
     job_errors,
     job_table,
 )
-from beyondreach.interchange.models import ImportFormat, ImportJob, ImportStatus
+from beyondreach.interchange.models import ImportFormat, ImportJob, ImportStatus, TransferKey
 from beyondreach.interchange.rows import CODED_FIELDS, FIELDS, by_row, rows_as_csv
 from beyondreach.interchange.tasks import run_import
+from beyondreach.interchange.transfer import transfer_key_current
 
 SHOWN_ERRORS = 200
 DATE_FORMAT_CHOICES = [
@@ -70,8 +72,20 @@ def _imports(request: HttpRequest) -> HttpResponse:
             return redirect("import-detail", job_id=job.uuid)
         except InvalidInputError as exc:
             errors = exc.errors
-    context = {"jobs": imports_visible_to(user), "formats": ImportFormat.choices, "errors": errors}
+    context = {
+        "jobs": imports_visible_to(user),
+        "formats": ImportFormat.choices,
+        "errors": errors,
+        "transfer_key": _transfer_key(user),
+    }
     return render(request, "interchange/import_list.html", context, status=400 if errors else 200)
+
+
+def _transfer_key(user: User) -> TransferKey | None:
+    # The public key, for an admin to give to a sender (made with `beyondreach transfer-key`).
+    if user.role != "admin" or user.organisation is None:
+        return None
+    return transfer_key_current(user.organisation)
 
 
 @member_required(write=True)
@@ -162,6 +176,8 @@ def import_progress(request: HttpRequest, job_id: str) -> HttpResponse:
 def import_rejected(request: HttpRequest, job_id: str) -> HttpResponse:
     """The rejected rows as they came, with their errors: to fix and import again."""
     job = access_import(request_user(request), job_id)
+    if job.format == ImportFormat.BEYONDREACH:  # no rows: its errors are on the import's page
+        raise NotFoundError("A transfer file has no rows to give back.")
     errors = job_errors(job) if job.status == ImportStatus.DONE else import_plan(job).errors()
     body = "".join(rows_as_csv(job_table(job), by_row(errors)))
     return HttpResponse(
