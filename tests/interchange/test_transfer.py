@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
 from beyondreach.cases.selectors import IncidentFilters
-from beyondreach.cases.services import incident_create
+from beyondreach.cases.services import incident_create, incident_update
 from beyondreach.cli import main
 from beyondreach.core.errors import InvalidInputError, PermissionDeniedError
 from beyondreach.core.models import AuditEvent, Organisation, User
@@ -358,3 +358,25 @@ def test_a_transfer_import_has_no_rejected_rows_file(sent: tuple[bytes, User]) -
     assert admin.organisation is not None
     listed = client.get("/imports/").content.decode()
     assert TransferKey.objects.get(organisation=admin.organisation).public_key in listed
+
+
+def test_a_later_export_updates_what_changed(personas: Personas) -> None:
+    incident = rich_incident(personas.admin)
+    admin = _admin_of(personas.other_org)
+    key = transfer_key_create(actor=admin, organisation=personas.other_org).public_key
+    _import(admin, _export(personas.admin, key))
+    edited = incident_data(title="Renamed by the sender")
+    edited.targets = [
+        type(edited.targets[0])(role="primary", person_uuid=t.person.uuid)
+        for t in incident.targets.select_related("person").order_by("id")
+    ]
+    incident_update(actor=personas.admin, incident=incident, data=edited)
+
+    job = _import(admin, _export(personas.admin, key))
+
+    assert (job.created, job.updated, job.unchanged) == (0, 1, 0)
+    moved = _counterpart(incident, personas.other_org)
+    assert moved.title == "Renamed by the sender"
+    last = m.RecordVersion.objects.filter(record_uuid=moved.uuid).order_by("-version").first()
+    assert last is not None and (last.version, last.action) == (2, "imported.update")
+    assert m.Person.objects.filter(organisation=personas.other_org).count() == 2
