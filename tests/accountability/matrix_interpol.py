@@ -1,4 +1,4 @@
-"""Entries of the access matrix (tests/web/matrix.py) for the INTERPOL cases' pages: every
+"""Entries of the access matrix (tests/web/matrix.py) for INTERPOL cases and designations: every
 role reads them (the charge, number and names only for roles that see identities); admins
 and case workers write."""
 
@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from beyondreach.accountability.services import CaseData, ccf_request_file, interpol_case_create
+from beyondreach.accountability.services import (
+    CaseData,
+    DesignationData,
+    ccf_request_file,
+    designation_create,
+    designation_step_add,
+    interpol_case_create,
+)
 from beyondreach.cases.models import Incident
 
 from ..conftest import Personas
@@ -23,6 +30,11 @@ PAGES: dict[str, tuple[str, Statuses]] = {
     "interpol/<str:case_id>/status/": ("staff", WRITE),
     "interpol/requests/<str:request_id>/admissible/": ("staff", WRITE),
     "interpol/requests/<str:request_id>/decision/": ("staff", WRITE),
+    "designations/": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "designations/new/<str:person_id>/": ("staff", {"GET": (200, 200, 403, 403), **WRITE}),
+    "designations/<str:designation_id>/": ("staff", {"GET HEAD": (200, 200, 200, 200)}),
+    "designations/<str:designation_id>/steps/": ("staff", WRITE),
+    "designations/steps/<str:step_id>/decision/": ("staff", WRITE),
 }
 
 
@@ -37,4 +49,21 @@ def records(personas: Personas, incident: Incident) -> dict[str, str]:
     request = ccf_request_file(
         actor=personas.case_worker, case=case, kind="access", filed_on=dt.date(2025, 1, 2)
     )
-    return {"case_id": str(case.uuid), "request_id": str(request.uuid)}
+    designation = designation_create(
+        actor=personas.case_worker,
+        person=target.person,
+        data=DesignationData(listing_state="TR", incident_uuids=[incident.uuid]),
+    )
+    step = designation_step_add(
+        actor=personas.case_worker,
+        designation=designation,
+        kind="appeal",
+        country="TR",
+        filed_on=None,
+    )
+    return {
+        "case_id": str(case.uuid),
+        "request_id": str(request.uuid),
+        "designation_id": str(designation.uuid),
+        "step_id": str(step.uuid),
+    }

@@ -89,3 +89,53 @@ class StepForm(Form):
 
 class StatusForm(Form):
     status = forms.ChoiceField(choices=am.NoticeStatus.choices, label="Status of the notice")
+
+
+class DesignationForm(Form):
+    listing_state = forms.ChoiceField(choices=COUNTRY_CHOICES, label="Listing state")
+    authority = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Authority",
+        help_text="E.g. Ministry of the Interior.",
+    )
+    list_name = forms.CharField(
+        max_length=200, required=False, label="List", help_text="As the state names it."
+    )
+    designated_on = _date(label="Listed on")
+    designated_precision = forms.ChoiceField(
+        choices=_blank(DatePrecision.choices), required=False, label="How precise is that date"
+    )
+    effects = forms.MultipleChoiceField(
+        choices=am.DesignationEffect.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Its effects",
+    )
+    status = forms.ChoiceField(choices=am.DesignationStatus.choices, label="Status")
+    grounds = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="The grounds, as the state states them",
+        help_text="Kept encrypted; shown only to roles that see identities.",
+    )
+    incidents = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="The incidents it caused or came with",
+        help_text="At least one.",
+    )
+
+
+class DesignationStepForm(Form):
+    kind = forms.ChoiceField(choices=_blank(am.DesignationStepKind.choices), label="Step")
+    country = forms.ChoiceField(choices=COUNTRY_CHOICES, label="Where")
+    filed_on = _date(label="Filed on")
+
+
+class StepDecisionForm(Form):
+    outcome = forms.ChoiceField(
+        choices=_blank([c for c in am.StepOutcome.choices if c[0] != am.StepOutcome.PENDING]),
+        label="Outcome",
+    )
+    decided_on = _date(required=True, label="Decided on")

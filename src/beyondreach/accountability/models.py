@@ -1,6 +1,8 @@
-"""INTERPOL cases (issue 12, item 1): a notice or diffusion as a record of its own, linked to
-the defended person and the incidents it caused, with the defence's requests to the Commission
-for the Control of INTERPOL's Files (CCF) and the steps taken in each host country.
+"""INTERPOL cases and designations (issue 12, items 1 and 2). A notice or diffusion is a
+record of its own, linked to the defended person and the incidents it caused, with the
+defence's requests to the Commission for the Control of INTERPOL's Files (CCF) and the steps
+taken in each host country; a designation (a state's terrorist list) likewise, with its
+effects and the appeals against it.
 
 Coded parts (kind, issuing state, dates, status, outcome, grounds) stay queryable for counts;
 what can identify (the notice's reference, the charge as stated, notes) is sealed."""
@@ -133,3 +135,87 @@ class NationalStep(Scoped):
 
     class Meta:
         ordering = ["on", "id"]
+
+
+class DesignationEffect(models.TextChoices):
+    ASSET_FREEZE = "asset_freeze", "Assets frozen"
+    TRAVEL_BAN = "travel_ban", "Travel ban"
+    PASSPORT = "passport_cancelled", "Passport cancelled or refused"
+    PROSECUTION = "prosecution", "Prosecution in absentia"
+    RELATIVES = "relatives_prosecuted", "Relatives prosecuted or questioned"
+    BOUNTY = "bounty", "Bounty offered"
+    CITIZENSHIP = "citizenship_revoked", "Citizenship revoked"
+    OTHER = "other", "Other effect"
+
+
+class DesignationStatus(models.TextChoices):
+    ACTIVE = "active", "Listed"
+    UNDER_APPEAL = "under_appeal", "Under appeal"
+    DELISTED = "delisted", "Delisted"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class DesignationStepKind(models.TextChoices):
+    APPEAL = "appeal", "Appeal to a court"
+    DELISTING_REQUEST = "delisting_request", "Request to delist"
+    FOREIGN_REFUSAL = "foreign_refusal", "A foreign authority refused to act on it"
+    OTHER = "other", "Other step"
+
+
+class StepOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    UPHELD = "upheld", "Listing upheld"
+    DELISTED = "delisted", "Delisted"
+    REFUSED = "refused", "Refused"
+    OTHER = "other", "Other outcome"
+
+
+class Designation(Scoped):
+    """A state's listing of a person as a terrorist or the like, used to reach them abroad:
+    the listing state and authority, the list, the date, the grounds it states (sealed), its
+    effects (coded, for counts), its status, and the defence's steps."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="designations")
+    incidents = models.ManyToManyField(Incident, related_name="designations")
+    listing_state = models.CharField(max_length=2)
+    # The state's body and list, as the state names them ("Ministry of the Interior"): they
+    # name the state's side, never the person, so they stay plain and countable.
+    authority = models.CharField(max_length=200, blank=True)
+    list_name = models.CharField(max_length=200, blank=True)
+    designated_on = models.DateField(null=True, blank=True)
+    designated_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, blank=True
+    )
+    effects = models.JSONField(default=list)  # DesignationEffect codes
+    status = models.CharField(
+        max_length=14, choices=DesignationStatus.choices, default=DesignationStatus.ACTIVE
+    )
+    grounds_sealed = models.BinaryField(default=b"")
+    grounds = Sealed["Designation"]()  # the grounds as stated: they name the person's work
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "listing_state"], name="designation_org_state")
+        ]
+
+    @property
+    def effect_labels(self) -> list[str]:
+        return [
+            str(DesignationEffect(e).label) for e in self.effects if e in DesignationEffect.values
+        ]
+
+
+class DesignationStep(Scoped):
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=20, choices=DesignationStepKind.choices)
+    country = models.CharField(max_length=2)  # where: the listing state, or another
+    filed_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=StepOutcome.choices, default=StepOutcome.PENDING
+    )
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_on", "id"]

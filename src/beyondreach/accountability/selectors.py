@@ -98,5 +98,32 @@ def interpol_counts(user: User) -> Counts:
     )
 
 
+def designations_of(user: User) -> QuerySet[am.Designation]:
+    return (
+        am.Designation.objects.filter(organisation_id=_org_id(user))
+        .select_related("person")
+        .prefetch_related("person__names")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_designation(user: User, designation_id: str | uuid.UUID) -> am.Designation:
+    found = designations_of(user).filter(uuid=parse_record_id(designation_id)).first()
+    if found is None:
+        raise NotFoundError("No such designation.")
+    return found
+
+
+def access_designation_step(user: User, step_id: str | uuid.UUID) -> am.DesignationStep:
+    step = (
+        am.DesignationStep.objects.select_related("designation")
+        .filter(organisation_id=_org_id(user), uuid=parse_record_id(step_id))
+        .first()
+    )
+    if step is None:
+        raise NotFoundError("No such step.")
+    return step
+
+
 def person_interpol_cases(person: cm.Person) -> list[am.InterpolCase]:
     return list(person.interpol_cases.order_by("-created_at"))

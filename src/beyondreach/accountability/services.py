@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import pycountry
 from django.db import transaction
@@ -20,7 +21,7 @@ from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import Organisation, User
 
-REFERENCE_MAX, CHARGE_MAX, NOTE_MAX = 100, 2000, 2000
+REFERENCE_MAX, CHARGE_MAX, NOTE_MAX, NAME_MAX = 100, 2000, 2000, 200
 
 
 def _writer_org(actor: User) -> Organisation:
@@ -89,11 +90,7 @@ def interpol_case_create(*, actor: User, person: cm.Person, data: CaseData) -> a
         errors.add("reference", f"At most {REFERENCE_MAX} characters.")
     if len(data.charge) > CHARGE_MAX:
         errors.add("charge", f"At most {CHARGE_MAX} characters.")
-    incidents = list(cm.Incident.objects.filter(organisation=org, uuid__in=data.incident_uuids))
-    if not data.incident_uuids:
-        errors.add("incidents", "Link at least one incident: the detention, the hearing...")
-    elif len(incidents) != len(set(data.incident_uuids)):
-        errors.add("incidents", "No such incident in your records.")
+    incidents = _linked_incidents(org, data.incident_uuids, errors)
     errors.raise_found()
     with transaction.atomic():
         case = am.InterpolCase(
@@ -255,4 +252,134 @@ def national_step_add(
         step.note = note.strip()
         step.save()
         _audit(actor, "step", case, step=str(step.uuid), kind=kind)
+    return step
+
+
+@dataclass
+class DesignationData:
+    listing_state: str
+    incident_uuids: list[uuid.UUID] = field(default_factory=list)
+    authority: str = ""
+    list_name: str = ""
+    designated_on: dt.date | None = None
+    designated_precision: str = ""
+    effects: list[str] = field(default_factory=list)
+    status: str = am.DesignationStatus.ACTIVE
+    grounds: str = ""
+
+
+def _linked_incidents(org: Organisation, uuids: list[uuid.UUID], errors: _Errors) -> list[Any]:
+    incidents = list(cm.Incident.objects.filter(organisation=org, uuid__in=uuids))
+    if not uuids:
+        errors.add("incidents", "Link at least one incident: the detention, the hearing...")
+    elif len(incidents) != len(set(uuids)):
+        errors.add("incidents", "No such incident in your records.")
+    return incidents
+
+
+def designation_create(*, actor: User, person: cm.Person, data: DesignationData) -> am.Designation:
+    """A state's listing of a person the organisation records (its terrorist list, say),
+    linked to the incidents it caused or that came with it."""
+    org = _writer_org(actor)
+    if person.organisation_id != org.pk:
+        raise NotFoundError("No such person.")
+    errors = _Errors()
+    errors.country(data.listing_state, "listing_state")
+    errors.choice(data.status, am.DesignationStatus, "status")
+    if data.designated_precision:
+        errors.choice(data.designated_precision, cm.DatePrecision, "designated_precision")
+    for i, effect in enumerate(data.effects):
+        errors.choice(effect, am.DesignationEffect, f"effects.{i}")
+    for name in ("authority", "list_name"):
+        if len(getattr(data, name)) > NAME_MAX:
+            errors.add(name, f"At most {NAME_MAX} characters.")
+    if len(data.grounds) > CHARGE_MAX:
+        errors.add("grounds", f"At most {CHARGE_MAX} characters.")
+    incidents = _linked_incidents(org, data.incident_uuids, errors)
+    errors.raise_found()
+    with transaction.atomic():
+        designation = am.Designation(
+            organisation=org,
+            person=person,
+            listing_state=data.listing_state.upper(),
+            authority=data.authority.strip(),
+            list_name=data.list_name.strip(),
+            designated_on=data.designated_on,
+            designated_precision=data.designated_precision if data.designated_on else "",
+            effects=sorted(set(data.effects)),
+            status=data.status,
+            created_by=actor,
+        )
+        designation.grounds = data.grounds.strip()
+        designation.save()
+        designation.incidents.set(incidents)
+        _audit_designation(actor, "create", designation)
+    return designation
+
+
+def _audit_designation(actor: User, action: str, d: am.Designation, **detail: str) -> None:
+    audit_record(
+        organisation=d.organisation,
+        actor=actor,
+        action=f"designation.{action}",
+        record_type="designation",
+        record_id=d.uuid,
+        detail=detail or None,
+    )
+
+
+def designation_step_add(
+    *,
+    actor: User,
+    designation: am.Designation,
+    kind: str,
+    country: str,
+    filed_on: dt.date | None,
+) -> am.DesignationStep:
+    """An appeal, a request to delist, a foreign authority's refusal to act on the listing."""
+    org = _writer_org(actor)
+    if designation.organisation_id != org.pk:
+        raise NotFoundError("No such designation.")
+    errors = _Errors()
+    errors.choice(kind, am.DesignationStepKind, "kind")
+    errors.country(country, "country")
+    errors.raise_found()
+    with transaction.atomic():
+        step = am.DesignationStep.objects.create(
+            organisation=org,
+            designation=designation,
+            kind=kind,
+            country=country.upper(),
+            filed_on=filed_on,
+        )
+        if kind in (am.DesignationStepKind.APPEAL, am.DesignationStepKind.DELISTING_REQUEST):
+            designation.status = am.DesignationStatus.UNDER_APPEAL
+            designation.save(update_fields=["status"])
+        _audit_designation(actor, "step", designation, step=str(step.uuid), kind=kind)
+    return step
+
+
+def designation_step_decide(
+    *, actor: User, step: am.DesignationStep, outcome: str, decided_on: dt.date
+) -> am.DesignationStep:
+    """A step's outcome; a delisting ends the listing, an upheld one keeps it listed."""
+    if step.organisation_id != _writer_org(actor).pk:
+        raise NotFoundError("No such step.")
+    errors = _Errors()
+    errors.choice(outcome, am.StepOutcome, "outcome")
+    if outcome == am.StepOutcome.PENDING:
+        errors.add("outcome", "A decision is not pending.")
+    if step.filed_on and decided_on < step.filed_on:
+        errors.add("decided_on", "Decided before it was filed: check the dates.")
+    errors.raise_found()
+    designation = step.designation
+    with transaction.atomic():
+        step.outcome, step.decided_on = outcome, decided_on
+        step.save(update_fields=["outcome", "decided_on"])
+        if outcome == am.StepOutcome.DELISTED:
+            designation.status = am.DesignationStatus.DELISTED
+        elif designation.status == am.DesignationStatus.UNDER_APPEAL:
+            designation.status = am.DesignationStatus.ACTIVE
+        designation.save(update_fields=["status"])
+        _audit_designation(actor, "step_decision", designation, outcome=outcome)
     return step

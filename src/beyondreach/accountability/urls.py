@@ -1,5 +1,6 @@
 from django.urls import path
 
+from beyondreach.accountability import designation_views as dv
 from beyondreach.accountability import views
 
 urlpatterns = [
@@ -22,5 +23,18 @@ urlpatterns = [
         "interpol/requests/<str:request_id>/decision/",
         views.interpol_ccf_decision,
         name="interpol-ccf-decision",
+    ),
+    path("designations/", dv.designation_list, name="designation-list"),
+    path("designations/new/<str:person_id>/", dv.designation_new, name="designation-new"),
+    path("designations/<str:designation_id>/", dv.designation_detail, name="designation-detail"),
+    path(
+        "designations/<str:designation_id>/steps/",
+        dv.designation_step_view,
+        name="designation-step-add",
+    ),
+    path(
+        "designations/steps/<str:step_id>/decision/",
+        dv.designation_step_decision,
+        name="designation-step-decision",
     ),
 ]

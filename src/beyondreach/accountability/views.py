@@ -28,6 +28,7 @@ from beyondreach.accountability.services import (
     national_step_add,
 )
 from beyondreach.cases.export import pseudonym
+from beyondreach.cases.models import Person
 from beyondreach.cases.selectors import access_person, person_incidents
 from beyondreach.cases.services import record_viewed
 from beyondreach.core.decorators import member_required, request_user
@@ -37,7 +38,15 @@ from beyondreach.core.models import User
 RECORD_TYPE = "interpol_case"
 
 
-def _person_label(user: User, case: Any) -> str:
+def incident_choices(person: Person) -> list[tuple[str, str]]:
+    """The person's incidents, to link a case or designation to (writers see titles)."""
+    return [
+        (str(t.incident.uuid), f"{t.incident.start_date:%Y-%m-%d} {t.incident.title}")
+        for t in person_incidents(person)
+    ]
+
+
+def person_label(user: User, case: Any) -> str:
     if user.sees_identities:
         return next((n.value for n in case.person.names.all()), "")
     return pseudonym(case.person)
@@ -47,7 +56,7 @@ def _person_label(user: User, case: Any) -> str:
 @require_safe
 def interpol_case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    rows = [(c, _person_label(user, c)) for c in interpol_cases_of(user)[:500]]
+    rows = [(c, person_label(user, c)) for c in interpol_cases_of(user)[:500]]
     context = {"rows": rows, "counts": interpol_counts(user)}
     return render(request, "accountability/case_list.html", context)
 
@@ -58,10 +67,7 @@ def interpol_case_new(request: HttpRequest, person_id: str) -> HttpResponse:
     user = request_user(request)
     person = access_person(user, person_id)
     form = af.CaseForm(request.POST if request.method == "POST" else None)
-    form.fields["incidents"].choices = [  # type: ignore[attr-defined]
-        (str(t.incident.uuid), f"{t.incident.start_date:%Y-%m-%d} {t.incident.title}")
-        for t in person_incidents(person)
-    ]
+    form.fields["incidents"].choices = incident_choices(person)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         data = CaseData(
@@ -78,7 +84,7 @@ def interpol_case_new(request: HttpRequest, person_id: str) -> HttpResponse:
         try:
             case = interpol_case_create(actor=user, person=person, data=data)
         except InvalidInputError as exc:
-            _place(form, exc)
+            place_errors(form, exc)
         else:
             return redirect("interpol-case-detail", case_id=case.uuid)
     context = {"form": form, "person": person, "pseudonym": pseudonym(person)}
@@ -86,7 +92,7 @@ def interpol_case_new(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "accountability/case_new.html", context, status=status)
 
 
-def _place(form: Form, exc: InvalidInputError) -> None:
+def place_errors(form: Form, exc: InvalidInputError) -> None:
     for path, messages in exc.errors.items():
         name = path.split(".")[0]
         for message in messages:
@@ -123,7 +129,7 @@ def _detail(
     ]
     context = {
         "case": case,
-        "person_label": _person_label(user, case),
+        "person_label": person_label(user, case),
         "incidents": case.incidents.order_by("start_date"),
         "requests": requests,
         "steps": case.steps.all(),
@@ -151,7 +157,7 @@ def interpol_ccf_file(request: HttpRequest, case_id: str) -> HttpResponse:
                 admissible_on=c["admissible_on"],
             )
         except InvalidInputError as exc:
-            _place(form, exc)
+            place_errors(form, exc)
         else:
             return redirect("interpol-case-detail", case_id=case.uuid)
     return _detail(request, case_id, invalid={"ccf_form": form})
@@ -169,7 +175,7 @@ def interpol_ccf_admissible(request: HttpRequest, request_id: str) -> HttpRespon
                 actor=user, request=ccf, admissible_on=form.cleaned_data["admissible_on"]
             )
         except InvalidInputError as exc:
-            _place(form, exc)
+            place_errors(form, exc)
         else:
             return redirect("interpol-case-detail", case_id=ccf.case.uuid)
     return _detail(request, str(ccf.case.uuid), invalid={"admissible_forms": {ccf.pk: form}})
@@ -192,7 +198,7 @@ def interpol_ccf_decision(request: HttpRequest, request_id: str) -> HttpResponse
                 decided_on=c["decided_on"],
             )
         except InvalidInputError as exc:
-            _place(form, exc)
+            place_errors(form, exc)
         else:
             return redirect("interpol-case-detail", case_id=ccf.case.uuid)
     return _detail(request, str(ccf.case.uuid), invalid={"decision_forms": {ccf.pk: form}})
@@ -216,7 +222,7 @@ def interpol_step_add(request: HttpRequest, case_id: str) -> HttpResponse:
                 note=c["note"],
             )
         except InvalidInputError as exc:
-            _place(form, exc)
+            place_errors(form, exc)
         else:
             return redirect("interpol-case-detail", case_id=case.uuid)
     return _detail(request, case_id, invalid={"step_form": form})

@@ -16,4 +16,9 @@ register = template.Library()
     "accountability/_person_cases.html", takes_context=True, name="person_interpol_cases"
 )
 def person_cases(context: dict[str, Any], person: Person) -> dict[str, Any]:
-    return {"cases": person_interpol_cases(person), "person": person, "user": context["user"]}
+    return {
+        "cases": person_interpol_cases(person),
+        "designations": list(person.designations.order_by("-created_at")),
+        "person": person,
+        "user": context["user"],
+    }
