@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
-from beyondreach.cases.selectors import IncidentFilters
+from beyondreach.cases.selectors import IncidentFilters, record_history
 from beyondreach.cases.services import incident_create, incident_update
 from beyondreach.cli import main
 from beyondreach.core.errors import InvalidInputError, PermissionDeniedError
@@ -182,6 +182,8 @@ def test_the_history_comes_marked_as_imported(sent: tuple[bytes, User]) -> None:
     assert [(v.version, v.action, v.actor) for v in versions] == [(1, "imported.create", None)]
     assert SECRETS["title"] in versions[0].snapshot
     assert str(incident.uuid) in versions[0].snapshot  # the sender's id replaced by this one's
+    [entry] = record_history(admin, incident.uuid)
+    assert entry.action == "Created (imported from another organisation)"
 
 
 def test_a_file_for_another_key_is_refused_and_writes_nothing(personas: Personas) -> None:

@@ -46,6 +46,7 @@ ACTIONS = {
     "merge_undo": "Merge undone",
 }
 
+IMPORTED = "imported."
 Render = Callable[[Any], str]
 
 
@@ -65,6 +66,14 @@ class HistoryEntry:
     @property
     def action(self) -> str:
         action = self.version.action
+        # A version carried over from another organisation (interchange/transfer.py).
+        if action.startswith(IMPORTED):
+            done = self._label(action.removeprefix(IMPORTED))
+            return f"{done} (imported from another organisation)"
+        return self._label(action)
+
+    @staticmethod
+    def _label(action: str) -> str:
         return ACTIONS.get(action, pretty_name(action.replace(".", " ")))
 
     @property
