@@ -10,13 +10,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import pycountry
 from django.db import transaction
-from django.db.models import TextChoices
 
 from beyondreach.accountability import models as am
 from beyondreach.alerts.services import DeadlineData, deadline_create, deadline_done
 from beyondreach.cases import models as cm
+from beyondreach.cases.inputs import FieldErrors
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import Organisation, User
@@ -41,26 +40,6 @@ def _audit(actor: User, action: str, case: am.InterpolCase, **detail: str) -> No
     )
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.found: dict[str, list[str]] = {}
-
-    def add(self, path: str, message: str) -> None:
-        self.found.setdefault(path, []).append(message)
-
-    def choice(self, value: str, choices: type[TextChoices], path: str) -> None:
-        if value not in choices.values:
-            self.add(path, f"Must be one of: {', '.join(choices.values)}.")
-
-    def country(self, code: str, path: str) -> None:
-        if len(code) != 2 or pycountry.countries.get(alpha_2=code.upper()) is None:
-            self.add(path, f"{code!r} is not an ISO 3166-1 alpha-2 country code.")
-
-    def raise_found(self) -> None:
-        if self.found:
-            raise InvalidInputError(self.found)
-
-
 @dataclass
 class CaseData:
     kind: str
@@ -80,12 +59,11 @@ def interpol_case_create(*, actor: User, person: cm.Person, data: CaseData) -> a
     org = _writer_org(actor)
     if person.organisation_id != org.pk:
         raise NotFoundError("No such person.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.choice(data.kind, am.NoticeKind, "kind")
     errors.country(data.issuing_state, "issuing_state")
     errors.choice(data.status, am.NoticeStatus, "status")
-    if data.issued_precision:
-        errors.choice(data.issued_precision, cm.DatePrecision, "issued_precision")
+    errors.choice(data.issued_precision, cm.DatePrecision, "issued_precision", blank=True)
     if len(data.reference) > REFERENCE_MAX:
         errors.add("reference", f"At most {REFERENCE_MAX} characters.")
     if len(data.charge) > CHARGE_MAX:
@@ -114,7 +92,7 @@ def interpol_case_create(*, actor: User, person: cm.Person, data: CaseData) -> a
 def interpol_case_status(*, actor: User, case: am.InterpolCase, status: str) -> am.InterpolCase:
     if case.organisation_id != _writer_org(actor).pk:
         raise NotFoundError("No such case.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.choice(status, am.NoticeStatus, "status")
     errors.raise_found()
     with transaction.atomic():
@@ -144,7 +122,7 @@ def ccf_request_file(
     org = _writer_org(actor)
     if case.organisation_id != org.pk:
         raise NotFoundError("No such case.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.choice(kind, am.CcfRequestKind, "kind")
     if admissible_on is not None and admissible_on < filed_on:
         errors.add("admissible_on", "Found admissible before it was filed: check the dates.")
@@ -208,7 +186,7 @@ def ccf_decision(
     """The CCF's answer and its grounds, coded; the clock stops."""
     if request.organisation_id != _writer_org(actor).pk:
         raise NotFoundError("No such request.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.choice(outcome, am.CcfOutcome, "outcome")
     if outcome == am.CcfOutcome.PENDING:
         errors.add("outcome", "A decision is not pending.")
@@ -239,7 +217,7 @@ def national_step_add(
     org = _writer_org(actor)
     if case.organisation_id != org.pk:
         raise NotFoundError("No such case.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.country(country, "country")
     errors.choice(kind, am.StepKind, "kind")
     if len(note) > NOTE_MAX:
@@ -268,7 +246,7 @@ class DesignationData:
     grounds: str = ""
 
 
-def _linked_incidents(org: Organisation, uuids: list[uuid.UUID], errors: _Errors) -> list[Any]:
+def _linked_incidents(org: Organisation, uuids: list[uuid.UUID], errors: FieldErrors) -> list[Any]:
     incidents = list(cm.Incident.objects.filter(organisation=org, uuid__in=uuids))
     if not uuids:
         errors.add("incidents", "Link at least one incident: the detention, the hearing...")
@@ -283,11 +261,10 @@ def designation_create(*, actor: User, person: cm.Person, data: DesignationData)
     org = _writer_org(actor)
     if person.organisation_id != org.pk:
         raise NotFoundError("No such person.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.country(data.listing_state, "listing_state")
     errors.choice(data.status, am.DesignationStatus, "status")
-    if data.designated_precision:
-        errors.choice(data.designated_precision, cm.DatePrecision, "designated_precision")
+    errors.choice(data.designated_precision, cm.DatePrecision, "designated_precision", blank=True)
     for i, effect in enumerate(data.effects):
         errors.choice(effect, am.DesignationEffect, f"effects.{i}")
     for name in ("authority", "list_name"):
@@ -340,7 +317,7 @@ def designation_step_add(
     org = _writer_org(actor)
     if designation.organisation_id != org.pk:
         raise NotFoundError("No such designation.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.choice(kind, am.DesignationStepKind, "kind")
     errors.country(country, "country")
     errors.raise_found()
@@ -365,7 +342,7 @@ def designation_step_decide(
     """A step's outcome; a delisting ends the listing, an upheld one keeps it listed."""
     if step.organisation_id != _writer_org(actor).pk:
         raise NotFoundError("No such step.")
-    errors = _Errors()
+    errors = FieldErrors()
     errors.choice(outcome, am.StepOutcome, "outcome")
     if outcome == am.StepOutcome.PENDING:
         errors.add("outcome", "A decision is not pending.")

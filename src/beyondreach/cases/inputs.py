@@ -143,7 +143,10 @@ class IncidentData:
     scope_reason: str = ""
 
 
-class _Errors:
+class FieldErrors:
+    """Field errors collected by dotted path, so that a bad input names every bad field at
+    once; the incident's checks here, and other apps' (accountability) with the same words."""
+
     def __init__(self) -> None:
         self.found: dict[str, list[str]] = {}
 
@@ -166,6 +169,10 @@ class _Errors:
         if (value or not blank) and value not in allowed:
             self.add(path, f"Must be one of: {', '.join(allowed)}.")
 
+    def raise_found(self) -> None:
+        if self.found:
+            raise InvalidInputError(self.found)
+
     def country(self, code: str, path: str, *, blank: bool = False) -> None:
         if blank and not code:
             return
@@ -173,7 +180,7 @@ class _Errors:
             self.add(path, f"{code!r} is not an ISO 3166-1 alpha-2 country code.")
 
 
-def _check_text(obj: object, path: str, errors: _Errors, limits: dict[str, int]) -> None:
+def _check_text(obj: object, path: str, errors: FieldErrors, limits: dict[str, int]) -> None:
     """Every str attribute: no NUL character (PostgreSQL refuses it) and, for plain
     columns, no more than the column holds."""
     for name, value in vars(obj).items():
@@ -194,7 +201,7 @@ PLAIN_LIMITS = {
 }
 
 
-def _check_person(person: PersonData, path: str, errors: _Errors) -> None:
+def _check_person(person: PersonData, path: str, errors: FieldErrors) -> None:
     _check_text(person, f"{path}.", errors, PLAIN_LIMITS)
     errors.check(
         any(n.value.strip() for n in person.names),
@@ -216,15 +223,14 @@ def _check_person(person: PersonData, path: str, errors: _Errors) -> None:
 
 
 def person_validate(person: PersonData) -> None:
-    errors = _Errors()
+    errors = FieldErrors()
     _check_person(person, "person", errors)
-    if errors.found:
-        raise InvalidInputError(errors.found)
+    errors.raise_found()
 
 
 def incident_validate(data: IncidentData) -> None:
     """Raise InvalidInputError naming every bad field at once."""
-    errors = _Errors()
+    errors = FieldErrors()
     errors.check(bool(data.title.strip()), "title", "A title is required.")
     _check_text(data, "", errors, PLAIN_LIMITS)
     errors.choice(data.start_precision, m.DatePrecision, "start_precision")
@@ -248,8 +254,7 @@ def incident_validate(data: IncidentData) -> None:
         errors.add("verification_reason", "Say why the derived status is overridden.")
     _check_scope(data, errors)
     _check_children(data, errors)
-    if errors.found:
-        raise InvalidInputError(errors.found)
+    errors.raise_found()
 
 
 HOST_OR_REASON = "Give at least one host country, or say why there is none."
@@ -288,7 +293,7 @@ def host_problems(
     return found
 
 
-def _check_hosts(data: IncidentData, errors: _Errors) -> None:
+def _check_hosts(data: IncidentData, errors: FieldErrors) -> None:
     for i, code in enumerate(data.host_countries):
         errors.country(code, f"host_countries.{i}")
     errors.check(
@@ -304,7 +309,7 @@ def _check_hosts(data: IncidentData, errors: _Errors) -> None:
         errors.add(path, message)
 
 
-def _check_scope(data: IncidentData, errors: _Errors) -> None:
+def _check_scope(data: IncidentData, errors: FieldErrors) -> None:
     errors.choice(data.scope, m.Scope, "scope")
     for i, code in enumerate(data.scope_criteria):
         errors.choice(code, m.ScopeCriterion, f"scope_criteria.{i}")
@@ -327,7 +332,7 @@ def scope_reason_missing(scope: str, reason: str) -> bool:
 MAX_GROUP_SIZE = 10_000_000  # more than any recorded mass denationalisation
 
 
-def _check_groups(data: IncidentData, errors: _Errors) -> None:
+def _check_groups(data: IncidentData, errors: FieldErrors) -> None:
     groups = vocabulary("target_groups")
     members = [0] * len(data.groups)
     for i, t in enumerate(data.targets):
@@ -356,7 +361,7 @@ def _check_groups(data: IncidentData, errors: _Errors) -> None:
         errors.country(g.country, f"groups.{i}.country", blank=True)
 
 
-def _check_children(data: IncidentData, errors: _Errors) -> None:
+def _check_children(data: IncidentData, errors: FieldErrors) -> None:
     groups, actor_types = vocabulary("target_groups"), vocabulary("actor_types")
     parts = ("targets", "groups", "organisations", "actors", "mechanisms", "sources", "responses")
     for part in parts:

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
+from beyondreach.cases.selectors import _org_id  # the app's one check of the caller's organisation
 from beyondreach.core.errors import NotFoundError, parse_record_id
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
@@ -19,12 +20,6 @@ def organisation_alias(target: m.TargetedOrganisation) -> str:
     """A stable alias, as a person's pseudonym: the same organisation reads the same on every
     page, yet names nothing, for roles that see no identities."""
     return "O-" + blind(org_keys(target.organisation_id).pseudonym, str(target.uuid))[:10].upper()
-
-
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
 
 
 def targeted_organisations_of(user: User) -> QuerySet[m.TargetedOrganisation]:
