@@ -21,12 +21,11 @@ from beyondreach.accountability.services import (
     designation_step_add,
     designation_step_decide,
 )
-from beyondreach.accountability.views import incident_choices, person_label, place_errors
+from beyondreach.accountability.views import incident_choices, person_label, written
 from beyondreach.cases.export import pseudonym
 from beyondreach.cases.selectors import access_person
 from beyondreach.cases.services import record_viewed
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.core.errors import InvalidInputError
 
 
 @member_required()
@@ -44,24 +43,26 @@ def designation_new(request: HttpRequest, person_id: str) -> HttpResponse:
     person = access_person(user, person_id)
     form = af.DesignationForm(request.POST if request.method == "POST" else None)
     form.fields["incidents"].choices = incident_choices(person)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        data = DesignationData(
-            listing_state=c["listing_state"],
-            incident_uuids=[*c["incidents"]],
-            authority=c["authority"],
-            list_name=c["list_name"],
-            designated_on=c["designated_on"],
-            designated_precision=c["designated_precision"],
-            effects=[*c["effects"]],
-            status=c["status"],
-            grounds=c["grounds"],
+    if request.method == "POST":
+        designation = written(
+            form,
+            lambda c: designation_create(
+                actor=user,
+                person=person,
+                data=DesignationData(
+                    listing_state=c["listing_state"],
+                    incident_uuids=[*c["incidents"]],
+                    authority=c["authority"],
+                    list_name=c["list_name"],
+                    designated_on=c["designated_on"],
+                    designated_precision=c["designated_precision"],
+                    effects=[*c["effects"]],
+                    status=c["status"],
+                    grounds=c["grounds"],
+                ),
+            ),
         )
-        try:
-            designation = designation_create(actor=user, person=person, data=data)
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
+        if designation is not None:
             return redirect("designation-detail", designation_id=designation.uuid)
     context = {"form": form, "person": person, "pseudonym": pseudonym(person)}
     status = 400 if request.method == "POST" else 200
@@ -102,20 +103,17 @@ def designation_step_view(request: HttpRequest, designation_id: str) -> HttpResp
     user = request_user(request)
     designation = access_designation(user, designation_id)
     form = af.DesignationStepForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            designation_step_add(
-                actor=user,
-                designation=designation,
-                kind=c["kind"],
-                country=c["country"],
-                filed_on=c["filed_on"],
-            )
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
-            return redirect("designation-detail", designation_id=designation.uuid)
+    if written(
+        form,
+        lambda c: designation_step_add(
+            actor=user,
+            designation=designation,
+            kind=c["kind"],
+            country=c["country"],
+            filed_on=c["filed_on"],
+        ),
+    ):
+        return redirect("designation-detail", designation_id=designation.uuid)
     return _detail(request, designation_id, invalid={"step_form": form})
 
 
@@ -125,15 +123,12 @@ def designation_step_decision(request: HttpRequest, step_id: str) -> HttpRespons
     user = request_user(request)
     step = access_designation_step(user, step_id)
     form = af.StepDecisionForm(request.POST, prefix=f"s{step.pk}")
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            designation_step_decide(
-                actor=user, step=step, outcome=c["outcome"], decided_on=c["decided_on"]
-            )
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
-            return redirect("designation-detail", designation_id=step.designation.uuid)
+    if written(
+        form,
+        lambda c: designation_step_decide(
+            actor=user, step=step, outcome=c["outcome"], decided_on=c["decided_on"]
+        ),
+    ):
+        return redirect("designation-detail", designation_id=step.designation.uuid)
     designation_id = str(step.designation.uuid)
     return _detail(request, designation_id, invalid={"decision_forms": {step.pk: form}})

@@ -4,7 +4,8 @@ selector or service, render."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -68,28 +69,45 @@ def interpol_case_new(request: HttpRequest, person_id: str) -> HttpResponse:
     person = access_person(user, person_id)
     form = af.CaseForm(request.POST if request.method == "POST" else None)
     form.fields["incidents"].choices = incident_choices(person)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        data = CaseData(
-            kind=c["kind"],
-            issuing_state=c["issuing_state"],
-            incident_uuids=[*c["incidents"]],
-            issued_on=c["issued_on"],
-            issued_precision=c["issued_precision"],
-            public=c["public"],
-            status=c["status"],
-            reference=c["reference"],
-            charge=c["charge"],
+    if request.method == "POST":
+        case = written(
+            form,
+            lambda c: interpol_case_create(
+                actor=user,
+                person=person,
+                data=CaseData(
+                    kind=c["kind"],
+                    issuing_state=c["issuing_state"],
+                    incident_uuids=[*c["incidents"]],
+                    issued_on=c["issued_on"],
+                    issued_precision=c["issued_precision"],
+                    public=c["public"],
+                    status=c["status"],
+                    reference=c["reference"],
+                    charge=c["charge"],
+                ),
+            ),
         )
-        try:
-            case = interpol_case_create(actor=user, person=person, data=data)
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
+        if case is not None:
             return redirect("interpol-case-detail", case_id=case.uuid)
     context = {"form": form, "person": person, "pseudonym": pseudonym(person)}
     status = 400 if request.method == "POST" else 200
     return render(request, "accountability/case_new.html", context, status=status)
+
+
+T = TypeVar("T")
+
+
+def written(form: Form, write: Callable[[dict[str, Any]], T]) -> T | None:
+    """The write's result when the form is valid and the service takes it; else None, with
+    the service's field errors placed on the form to show again."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except InvalidInputError as exc:
+        place_errors(form, exc)
+        return None
 
 
 def place_errors(form: Form, exc: InvalidInputError) -> None:
@@ -146,20 +164,17 @@ def interpol_ccf_file(request: HttpRequest, case_id: str) -> HttpResponse:
     user = request_user(request)
     case = access_interpol_case(user, case_id)
     form = af.CcfForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            ccf_request_file(
-                actor=user,
-                case=case,
-                kind=c["kind"],
-                filed_on=c["filed_on"],
-                admissible_on=c["admissible_on"],
-            )
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
-            return redirect("interpol-case-detail", case_id=case.uuid)
+    if written(
+        form,
+        lambda c: ccf_request_file(
+            actor=user,
+            case=case,
+            kind=c["kind"],
+            filed_on=c["filed_on"],
+            admissible_on=c["admissible_on"],
+        ),
+    ):
+        return redirect("interpol-case-detail", case_id=case.uuid)
     return _detail(request, case_id, invalid={"ccf_form": form})
 
 
@@ -169,15 +184,11 @@ def interpol_ccf_admissible(request: HttpRequest, request_id: str) -> HttpRespon
     user = request_user(request)
     ccf = access_ccf_request(user, request_id)
     form = af.AdmissibleForm(request.POST, prefix=f"a{ccf.pk}")
-    if form.is_valid():
-        try:
-            ccf_request_admissible(
-                actor=user, request=ccf, admissible_on=form.cleaned_data["admissible_on"]
-            )
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
-            return redirect("interpol-case-detail", case_id=ccf.case.uuid)
+    if written(
+        form,
+        lambda c: ccf_request_admissible(actor=user, request=ccf, admissible_on=c["admissible_on"]),
+    ):
+        return redirect("interpol-case-detail", case_id=ccf.case.uuid)
     return _detail(request, str(ccf.case.uuid), invalid={"admissible_forms": {ccf.pk: form}})
 
 
@@ -187,20 +198,17 @@ def interpol_ccf_decision(request: HttpRequest, request_id: str) -> HttpResponse
     user = request_user(request)
     ccf = access_ccf_request(user, request_id)
     form = af.DecisionForm(request.POST, prefix=f"d{ccf.pk}")
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            ccf_decision(
-                actor=user,
-                request=ccf,
-                outcome=c["outcome"],
-                grounds=[*c["grounds"]],
-                decided_on=c["decided_on"],
-            )
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
-            return redirect("interpol-case-detail", case_id=ccf.case.uuid)
+    if written(
+        form,
+        lambda c: ccf_decision(
+            actor=user,
+            request=ccf,
+            outcome=c["outcome"],
+            grounds=[*c["grounds"]],
+            decided_on=c["decided_on"],
+        ),
+    ):
+        return redirect("interpol-case-detail", case_id=ccf.case.uuid)
     return _detail(request, str(ccf.case.uuid), invalid={"decision_forms": {ccf.pk: form}})
 
 
@@ -210,21 +218,13 @@ def interpol_step_add(request: HttpRequest, case_id: str) -> HttpResponse:
     user = request_user(request)
     case = access_interpol_case(user, case_id)
     form = af.StepForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        try:
-            national_step_add(
-                actor=user,
-                case=case,
-                country=c["country"],
-                kind=c["kind"],
-                on=c["on"],
-                note=c["note"],
-            )
-        except InvalidInputError as exc:
-            place_errors(form, exc)
-        else:
-            return redirect("interpol-case-detail", case_id=case.uuid)
+    if written(
+        form,
+        lambda c: national_step_add(
+            actor=user, case=case, country=c["country"], kind=c["kind"], on=c["on"], note=c["note"]
+        ),
+    ):
+        return redirect("interpol-case-detail", case_id=case.uuid)
     return _detail(request, case_id, invalid={"step_form": form})
 
 
@@ -234,7 +234,6 @@ def interpol_case_status_view(request: HttpRequest, case_id: str) -> HttpRespons
     user = request_user(request)
     case = access_interpol_case(user, case_id)
     form = af.StatusForm(request.POST)
-    if form.is_valid():
-        interpol_case_status(actor=user, case=case, status=form.cleaned_data["status"])
+    if written(form, lambda c: interpol_case_status(actor=user, case=case, status=c["status"])):
         return redirect("interpol-case-detail", case_id=case.uuid)
     return _detail(request, case_id, invalid={"status_form": form})
