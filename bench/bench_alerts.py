@@ -48,7 +48,10 @@ PASSWORD = "bench passphrase 42"  # noqa: S105
 SECRET = "whsec_bench"  # noqa: S105
 
 
-def configure(db: str) -> None:
+def fresh_database(db: str, name: str, pg_database: str, env: dict[str, str]) -> None:
+    """A new, migrated database for one bench (bench/out/NAME.sqlite3, or the PostgreSQL
+    database `pg_database`, dropped first), with Django set up on it; bench_screening.py
+    uses it too."""
     OUT.mkdir(exist_ok=True)
     sys.path.insert(0, str(HERE.parent / "src"))
     key_file = OUT / "master.key"
@@ -57,8 +60,8 @@ def configure(db: str) -> None:
         import secrets
 
         key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    sqlite = OUT / "alerts.sqlite3"
-    for leftover in OUT.glob("alerts.sqlite3*"):
+    sqlite = OUT / f"{name}.sqlite3"
+    for leftover in OUT.glob(f"{name}.sqlite3*"):
         leftover.unlink()
     os.environ.update(
         {
@@ -66,10 +69,10 @@ def configure(db: str) -> None:
             "BEYONDREACH_VAR_DIR": str(OUT),
             "BEYONDREACH_DATABASE_URL": f"sqlite:///{sqlite}"
             if db == "sqlite"
-            else f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}",
+            else f"postgres://postgres@127.0.0.1:5432/{pg_database}",
             "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
-            "BEYONDREACH_WEBHOOK_ALLOW_LOCAL": "1",
             "BEYONDREACH_LOG_LEVEL": "WARNING",
+            **env,
         }
     )
     if db == "postgres":
@@ -78,14 +81,18 @@ def configure(db: str) -> None:
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
         ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{pg_database}"')
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def configure(db: str) -> None:
+    fresh_database(db, "alerts", PG_DATABASE, {"BEYONDREACH_WEBHOOK_ALLOW_LOCAL": "1"})
 
 
 class Receiver:

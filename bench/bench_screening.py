@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
-import os
 import random
 import statistics
 import sys
@@ -47,48 +46,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_alerts import fresh_database
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 PG_DATABASE = "tnr_bench_screening"  # never the test database
 
 
 def configure(db: str) -> None:
-    OUT.mkdir(exist_ok=True)
-    sys.path.insert(0, str(HERE.parent / "src"))
-    key_file = OUT / "master.key"
-    if not key_file.exists():
-        import base64
-        import secrets
-
-        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    sqlite = OUT / "screening.sqlite3"
-    for leftover in OUT.glob("screening.sqlite3*"):
-        leftover.unlink()
-    os.environ.update(
-        {
-            "BEYONDREACH_MASTER_KEY_FILE": str(key_file),
-            "BEYONDREACH_VAR_DIR": str(OUT),
-            "BEYONDREACH_DATABASE_URL": f"sqlite:///{sqlite}"
-            if db == "sqlite"
-            else f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}",
-            "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
-            "BEYONDREACH_LOG_LEVEL": "WARNING",
-        }
-    )
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_database(db, "screening", PG_DATABASE, {})
 
 
 # --- Names in four traditions ------------------------------------------------------------
