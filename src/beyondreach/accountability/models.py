@@ -219,3 +219,18 @@ class DesignationStep(Scoped):
 
     class Meta:
         ordering = ["filed_on", "id"]
+
+
+# Perpetrators, their incidents, the dossier and the lists' sanctions records: in a module of
+# their own, imported here so that Django finds them.
+from beyondreach.accountability.perpetrator_models import (  # noqa: E402, F401
+    LegalBasis,
+    ListSanction,
+    Perpetrator,
+    PerpetratorKind,
+    PerpetratorLink,
+    PerpetratorName,
+    PerpetratorNameToken,
+    SanctionsDossier,
+    SanctionSource,
+)
