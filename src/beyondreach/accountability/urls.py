@@ -1,6 +1,7 @@
 from django.urls import path
 
 from beyondreach.accountability import designation_views as dv
+from beyondreach.accountability import perpetrator_views as pv
 from beyondreach.accountability import views
 
 urlpatterns = [
@@ -36,5 +37,36 @@ urlpatterns = [
         "designations/steps/<str:step_id>/decision/",
         dv.designation_step_decision,
         name="designation-step-decision",
+    ),
+    path("perpetrators/", pv.perpetrator_list, name="perpetrator-list"),
+    path("perpetrators/new/", pv.perpetrator_new, name="perpetrator-new"),
+    path(
+        "perpetrators/links/<str:link_id>/", pv.perpetrator_link_edit, name="perpetrator-link-edit"
+    ),
+    path("perpetrators/<str:perpetrator_id>/", pv.perpetrator_detail, name="perpetrator-detail"),
+    path(
+        "perpetrators/<str:perpetrator_id>/edit/",
+        pv.perpetrator_edit_view,
+        name="perpetrator-edit",
+    ),
+    path(
+        "perpetrators/<str:perpetrator_id>/links/",
+        pv.perpetrator_link_view,
+        name="perpetrator-link",
+    ),
+    path(
+        "perpetrators/<str:perpetrator_id>/unlink/",
+        pv.perpetrator_unlink_view,
+        name="perpetrator-unlink",
+    ),
+    path(
+        "perpetrators/<str:perpetrator_id>/dossier/",
+        pv.perpetrator_dossier,
+        name="perpetrator-dossier",
+    ),
+    path(
+        "perpetrators/<str:perpetrator_id>/dossier/print/",
+        pv.perpetrator_dossier_print,
+        name="perpetrator-dossier-print",
     ),
 ]

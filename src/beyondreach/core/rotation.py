@@ -10,7 +10,7 @@ not open, none of it.
   Each value is opened with the old key and sealed with the new one under the same
   associated data, so it stays bound to its row and column.
 - The blind name index, keyed by the index subkey: recomputed from the decrypted names with
-  the functions the services use (`cases.names`).
+  the functions the services use (`cases.names`), for persons and for perpetrators.
 - Pseudonyms are derived from the pseudonym subkey when shown, so they change by themselves.
 
 What is sealed to other keys is left alone: reports, their files and messages (sealed to the
@@ -30,6 +30,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 
+from beyondreach.accountability import perpetrator_models as pm
 from beyondreach.cases import models as cm
 from beyondreach.cases.names import name_digests
 from beyondreach.core import crypto
@@ -178,6 +179,29 @@ def _reindex_names(org_id: int, keys: crypto.OrgKeys) -> int:
     return count
 
 
+def _reindex_perpetrator_names(org_id: int, keys: crypto.OrgKeys) -> int:
+    """The perpetrators' blind index (accountability), recomputed as the persons' is."""
+    count = 0
+    for perpetrators in _pages(pm.Perpetrator, org_id, [], BATCH_ROWS):
+        ids = [p.pk for p in perpetrators]
+        digests: dict[int, set[str]] = {pk: set() for pk in ids}
+        names = pm.PerpetratorName.objects.filter(organisation_id=org_id, perpetrator_id__in=ids)
+        for name in names.only("pk", "uuid", "perpetrator_id", "value_sealed"):
+            blob = bytes(name.value_sealed or b"")
+            value = crypto.unseal(keys.data, blob, aad_for(name, "value")) if blob else b""
+            digests[name.perpetrator_id] |= name_digests(keys.index, [value.decode()])
+        tokens = pm.PerpetratorNameToken.objects
+        tokens.filter(organisation_id=org_id, perpetrator_id__in=ids).delete()
+        count += len(
+            tokens.bulk_create(
+                pm.PerpetratorNameToken(organisation_id=org_id, perpetrator_id=pid, digest=d)
+                for pid, found in digests.items()
+                for d in sorted(found)
+            )
+        )
+    return count
+
+
 def _redo_everything(org_id: int, old: crypto.OrgKeys, new: crypto.OrgKeys) -> DataKeyRotation:
     records: dict[str, int] = {}
     values = 0
@@ -185,7 +209,8 @@ def _redo_everything(org_id: int, old: crypto.OrgKeys, new: crypto.OrgKeys) -> D
         rows, sealed = _reseal_model(model, columns, org_id, old.data, new.data)
         records[model._meta.label_lower] = rows
         values += sealed
-    return DataKeyRotation(records=records, values=values, name_tokens=_reindex_names(org_id, new))
+    tokens = _reindex_names(org_id, new) + _reindex_perpetrator_names(org_id, new)
+    return DataKeyRotation(records=records, values=values, name_tokens=tokens)
 
 
 def data_key_rotate(*, organisation: Organisation) -> DataKeyRotation:

@@ -25,6 +25,7 @@ from followthemoney import model
 from followthemoney.exc import FollowTheMoneyException
 from followthemoney.proxy import EntityProxy
 
+from beyondreach.accountability.sanctions import sanctions_store
 from beyondreach.core.errors import ApplicationError
 from beyondreach.screening.matching import name_keys, name_tokens
 from beyondreach.screening.models import ListEntity, ListKey, PublicList
@@ -138,6 +139,8 @@ def list_load(*, path: Path, name: str | None = None, force: bool = False) -> Lo
             public_list.version += 1
         with path.open(encoding="utf-8") as lines:
             loaded = entities_store(public_list, entities_read(lines))
+        with path.open(encoding="utf-8") as lines:
+            sanctions_store(public_list, lines)  # dates for the perpetrators' page
         public_list.sha256, public_list.entity_count = sha, loaded
         public_list.loaded_at = timezone.now()
         public_list.save()
