@@ -47,7 +47,8 @@ class PerpetratorForm(Form):
                 max_length=200,
                 required=i == 1,
                 label=f"Name {i}",
-                help_text="In any script: every spelling you know, one per line of the form."
+                help_text="In any script, every spelling you know, one per field. Kept encrypted;"
+                " a search finds it in any script."
                 if i == 1
                 else "",
             )

@@ -158,7 +158,11 @@ def perpetrator_sanctions(perpetrator: Perpetrator) -> list[SanctionHit]:
         SanctionHit(
             found=f,
             datasets=tuple(datasets.get(f.entity_pk) or ()),
-            records=tuple(records.get((f.list_name, f.ftm_id), [])),
+            records=tuple(
+                sorted(
+                    records.get((f.list_name, f.ftm_id), []), key=lambda r: (not r.since, r.since)
+                )
+            ),
         )
         for f in found
     ]
