@@ -206,6 +206,20 @@ def test_the_page_s_queries_do_not_grow_with_its_incidents(personas: Personas) -
     assert len(four) == len(one)
 
 
+def test_the_list_s_queries_do_not_grow_with_its_rows(personas: Personas) -> None:
+    client = verified_client(personas.case_worker)
+    official(personas.case_worker)
+    client.get("/perpetrators/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/perpetrators/", {"q": "Zakharov"})
+    for _ in range(3):
+        official(personas.case_worker)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/perpetrators/", {"q": "Zakharov"})
+    assert page.content.decode().count(LATIN) == 4
+    assert len(four) == len(one)
+
+
 def test_the_incident_page_lists_its_perpetrators(personas: Personas) -> None:
     perpetrator = official(personas.case_worker)
     detention = incident(personas.case_worker, "Detention at Istanbul airport")

@@ -87,7 +87,12 @@ def test_a_case_worker_links_a_sanctioned_official_and_prints_the_dossier(
             page.goto(f"{base}/perpetrators/")
             page.get_by_label("Name, in any script").fill("Захаров")
             page.get_by_role("button", name="Search").click()
+            page.screenshot(path=str(tmp_path / f"perpetrator-list-{name}.png"), full_page=True)
             page.get_by_role("link", name=LATIN).click()
+            page.get_by_role("link", name="Edit the perpetrator").click()
+            expect(page.get_by_label("Name 2", exact=True)).to_have_value(CYRILLIC)
+            page.screenshot(path=str(tmp_path / f"perpetrator-edit-{name}.png"), full_page=True)
+            page.go_back()
         status = page.locator(".status-line")
         expect(status).to_contain_text("Sanctioned since 2023-07-01: list sanctions")
         supporting = "https://news.example.org/detention — Example News, reliable, independent"

@@ -91,8 +91,6 @@ def perpetrator_validate(data: PerpetratorData) -> None:
     errors.check(not birth or bool(_BIRTH.fullmatch(birth)), "birth_date", "As 1965-04-01 or 1965.")
     errors.check(len(data.position) <= POSITION_MAX, "position", "Too long.")
     errors.check(len(data.notes) <= NOTES_MAX, "notes", "Too long.")
-    for name_, value in vars(data).items():
-        errors.check("\x00" not in str(value), name_, "Contains a NUL character.")
     errors.raise_found()
 
 
