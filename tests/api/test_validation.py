@@ -198,4 +198,4 @@ def test_the_schema_states_the_rules_the_api_enforces(db: None) -> None:
     assert incident["origin_states"]["minItems"] == 1 and incident["tactics"]["minItems"] == 1
     assert incident["title"]["minLength"] == 1
     assert schema["PersonIn"]["properties"]["names"]["minItems"] == 1
-    assert incident["start_date"]["format"] == "date"
+    assert {"format": "date", "type": "string"} in incident["start_date"]["anyOf"]

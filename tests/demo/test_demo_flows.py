@@ -65,7 +65,7 @@ def test_the_demo_prints_every_login_and_the_bodys_secure_link(demo_output: str)
         for username, _role in users:
             assert username in demo_output
             assert user(username).check_password(DEMO_PASSWORD)
-    assert "Flows to try: 10 more incidents" in demo_output
+    assert "Flows to try: 11 more incidents" in demo_output
     link = re.search(r"http://\S+/referral/(\S+)/", demo_output)
     assert link is not None
     page = Client().get(f"/referral/{link.group(1)}/")

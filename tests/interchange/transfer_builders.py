@@ -40,6 +40,7 @@ from ..cases.factories import incident_data
 
 COUNTRIES = ["CN", "TR", "RU", "TJ", "EG", "IR", "BY", "RW", "DE", "FR", "GB", "US", "KZ"]
 PRECISIONS = [p.value for p in m.DatePrecision]
+KNOWN_PRECISIONS = [p for p in PRECISIONS if p != m.DatePrecision.UNKNOWN]
 
 # Text as people type it: any script, punctuation, newlines; no control characters (the
 # forms refuse NUL, and a name is one line).
@@ -88,6 +89,15 @@ def _maybe_day(draw: st.DrawFn) -> date | None:
     return draw(st.one_of(st.none(), days))
 
 
+def _dated(draw: st.DrawFn, *, required: bool = False) -> tuple[date | None, str]:
+    """A date and its precision: "unknown" comes with no date, any other with one (or, for
+    a date that may be left out, none)."""
+    precision = draw(st.sampled_from(PRECISIONS))
+    if precision == m.DatePrecision.UNKNOWN:
+        return None, precision
+    return (draw(days) if required else _maybe_day(draw)), precision
+
+
 @st.composite
 def incidents(draw: st.DrawFn) -> IncidentData:
     """A valid incident with any of its parts: the factory's, with every field drawn."""
@@ -97,8 +107,9 @@ def incidents(draw: st.DrawFn) -> IncidentData:
             st.sampled_from([c for c in COUNTRIES if c not in origins]), max_size=2, unique=True
         )
     )
-    start = draw(days)
-    span = draw(st.sampled_from(["day", "ongoing", "ended"]))
+    start, start_precision = _dated(draw, required=True)
+    # A date not known has no end date to give, but may still be going on.
+    span = draw(st.sampled_from(["day", "ongoing", "ended"] if start else ["day", "ongoing"]))
     groups = draw(
         st.lists(
             st.builds(
@@ -127,9 +138,11 @@ def incidents(draw: st.DrawFn) -> IncidentData:
         title=draw(line),
         narrative=draw(long_text),
         start_date=start,
-        start_precision=draw(st.sampled_from(PRECISIONS)),
-        end_date=start + timedelta(days=draw(st.integers(1, 900))) if span == "ended" else None,
-        end_precision=draw(st.sampled_from(PRECISIONS)) if span == "ended" else "",
+        start_precision=start_precision,
+        end_date=start + timedelta(days=draw(st.integers(1, 900)))
+        if start and span == "ended"
+        else None,
+        end_precision=draw(st.sampled_from(KNOWN_PRECISIONS)) if span == "ended" else "",
         ongoing=span == "ongoing",
         origin_states=origins,
         host_countries=hosts,
@@ -163,8 +176,8 @@ def incidents(draw: st.DrawFn) -> IncidentData:
                 kind=draw(st.sampled_from([k.value for k in m.MechanismKind])),
                 reference=draw(text),
                 issued_by=draw(st.sampled_from(["", "CN", "EU", "UN"])),
-                issued_on=_maybe_day(draw),
-                issued_precision=draw(st.sampled_from(PRECISIONS)),
+                issued_on=(issued := _dated(draw))[0],
+                issued_precision=issued[1],
                 status=draw(st.sampled_from([s.value for s in m.MechanismStatus])),
                 status_on=_maybe_day(draw),
             )
@@ -185,8 +198,8 @@ def incidents(draw: st.DrawFn) -> IncidentData:
             ResponseData(
                 kind=draw(st.sampled_from([k.value for k in m.ResponseKind])),
                 description=draw(text),
-                started_on=_maybe_day(draw),
-                started_precision=draw(st.sampled_from(PRECISIONS)),
+                started_on=(started := _dated(draw))[0],
+                started_precision=started[1],
                 outcome=draw(st.sampled_from([o.value for o in m.Outcome])),
                 outcome_on=_maybe_day(draw),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -86,7 +87,7 @@ def _detail(
     context = {
         "designation": designation,
         "person_label": person_label(user, designation),
-        "incidents": designation.incidents.order_by("start_date"),
+        "incidents": designation.incidents.order_by(F("start_date").asc(nulls_last=True)),
         "steps": [
             (s, decisions.get(s.pk, af.StepDecisionForm(prefix=f"s{s.pk}")))
             for s in designation.steps.all()

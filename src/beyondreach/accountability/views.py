@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db.models import F
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -148,7 +149,7 @@ def _detail(
     context = {
         "case": case,
         "person_label": person_label(user, case),
-        "incidents": case.incidents.order_by("start_date"),
+        "incidents": case.incidents.order_by(F("start_date").asc(nulls_last=True)),
         "requests": requests,
         "steps": case.steps.all(),
         **{k: v for k, v in forms.items() if k.endswith("_form")},

@@ -45,7 +45,7 @@ def coded_facts(incident: cm.Incident, urgency: Urgency) -> dict[str, Any]:
         "host_countries": sorted(h.country for h in incident.hosts.all()),
         "host_reason": incident.host_reason,
         "tactics": sorted(t.tactic for t in incident.tactics.all()),
-        "start_date": incident.start_date.isoformat(),
+        "start_date": incident.start_date.isoformat() if incident.start_date else None,
         "start_precision": incident.start_precision,
         "verification": incident.verification,
         "tlp": incident.tlp,

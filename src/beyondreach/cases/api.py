@@ -65,7 +65,8 @@ from beyondreach.vocab.loader import vocabulary
 
 # 1.1: states minItems, minLength and YYYY-MM-DD dates. 1.2: host_countries (several, or
 # none with host_reason) replace host_country. 1.3: groups and organisations as targets.
-INCIDENT_SCHEMA_VERSION = "2.0"
+# 2.0: a target's relation is a code. 2.1: the precision "unknown", with a null start_date.
+INCIDENT_SCHEMA_VERSION = "2.1"
 router = Router()
 
 
@@ -227,7 +228,9 @@ class IncidentIn(In):
     """An incident of transnational repression, as recorded by Beyond Reach."""
 
     title: Line = Field(json_schema_extra=NOT_BLANK)
-    start_date: IsoDate
+    start_date: IsoDate | None = Field(
+        description='null only with start_precision "unknown": a date not known.'
+    )
     origin_states: list[Country] = Field(max_length=10, json_schema_extra=AT_LEAST_ONE)
     host_countries: list[Country] = Field(
         default_factory=list,
@@ -326,7 +329,7 @@ def _new_persons_checked(user: User, payload: IncidentIn) -> None:
 
 
 def incident_json_schema() -> dict[str, Any]:
-    """The versioned JSON Schema of the incident input (docs/schema/incident-2.0.schema.json)."""
+    """The versioned JSON Schema of the incident input (docs/schema/incident-2.1.schema.json)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:beyondreach:schema:incident:{INCIDENT_SCHEMA_VERSION}",
@@ -457,7 +460,7 @@ class IncidentOut(Schema):
     id: UUID
     title: str
     narrative: str
-    start_date: date
+    start_date: date | None
     start_precision: str
     end_date: date | None
     end_precision: str
@@ -498,7 +501,7 @@ class IncidentOut(Schema):
 class IncidentSummaryOut(Schema):
     id: UUID
     title: str
-    start_date: date
+    start_date: date | None
     start_precision: str
     host_countries: list[str]
     host_reason: str
@@ -558,7 +561,7 @@ class PersonOut(Schema):
 class PersonIncidentOut(Schema):
     id: UUID
     title: str
-    start_date: date
+    start_date: date | None
     host_countries: list[str]
     host_reason: str
     role: str

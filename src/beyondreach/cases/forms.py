@@ -119,7 +119,11 @@ def _blank(choices: Any) -> list[tuple[str, str]]:
 class IncidentForm(Form):
     title = forms.CharField(max_length=300, help_text="Shown only to roles that see identities.")
     narrative = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty only with the precision “Unknown”.",
+    )
     start_precision = forms.ChoiceField(choices=m.DatePrecision.choices)
     end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end_precision = forms.ChoiceField(choices=_blank(m.DatePrecision.choices), required=False)

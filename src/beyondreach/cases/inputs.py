@@ -112,7 +112,7 @@ class ResponseData:
 @dataclass
 class IncidentData:
     title: str
-    start_date: date
+    start_date: date | None  # None: not known, with start_precision "unknown"
     origin_states: list[str]
     tactics: list[str]
     host_countries: list[str] = field(default_factory=list)
@@ -233,9 +233,9 @@ def incident_validate(data: IncidentData) -> None:
     errors = FieldErrors()
     errors.check(bool(data.title.strip()), "title", "A title is required.")
     _check_text(data, "", errors, PLAIN_LIMITS)
-    errors.choice(data.start_precision, m.DatePrecision, "start_precision")
+    _check_dated(data.start_date, data.start_precision, "start", errors, required=True)
     errors.choice(data.end_precision, m.DatePrecision, "end_precision", blank=True)
-    if data.end_date and data.end_date < data.start_date:
+    if data.end_date and data.start_date and data.end_date < data.start_date:
         errors.add("end_date", "The end date is before the start date.")
     if data.ongoing and data.end_date:
         errors.add("end_date", "An ongoing incident has no end date yet: clear one or the other.")
@@ -255,6 +255,20 @@ def incident_validate(data: IncidentData) -> None:
     _check_scope(data, errors)
     _check_children(data, errors)
     errors.raise_found()
+
+
+def _check_dated(
+    day: date | None, precision: str, prefix: str, errors: FieldErrors, *, required: bool = False
+) -> None:
+    """A date and its precision: "unknown" is said with no date, and a date that is
+    required is given or said to be unknown. The fields are `<prefix>_date` (or `_on`) and
+    `<prefix>_precision`; the message goes on the date, where the form shows it."""
+    date_field = f"{prefix}_date" if prefix == "start" else f"{prefix}_on"
+    errors.choice(precision, m.DatePrecision, f"{prefix}_precision")
+    if precision == m.DatePrecision.UNKNOWN and day is not None:
+        errors.add(date_field, "A date marked as not known has no date: clear one or the other.")
+    elif required and day is None and precision != m.DatePrecision.UNKNOWN:
+        errors.add(date_field, "Give the date, or choose the precision “Unknown”.")
 
 
 HOST_OR_REASON = "Give at least one host country, or say why there is none."
@@ -398,7 +412,7 @@ def _check_children(data: IncidentData, errors: FieldErrors) -> None:
     for i, mech in enumerate(data.mechanisms):
         errors.choice(mech.kind, m.MechanismKind, f"mechanisms.{i}.kind")
         errors.choice(mech.status, m.MechanismStatus, f"mechanisms.{i}.status")
-        errors.choice(mech.issued_precision, m.DatePrecision, f"mechanisms.{i}.issued_precision")
+        _check_dated(mech.issued_on, mech.issued_precision, f"mechanisms.{i}.issued", errors)
     for i, s in enumerate(data.sources):
         errors.check(
             bool(s.reference.strip()),
@@ -410,4 +424,4 @@ def _check_children(data: IncidentData, errors: FieldErrors) -> None:
     for i, r in enumerate(data.responses):
         errors.choice(r.kind, m.ResponseKind, f"responses.{i}.kind")
         errors.choice(r.outcome, m.Outcome, f"responses.{i}.outcome")
-        errors.choice(r.started_precision, m.DatePrecision, f"responses.{i}.started_precision")
+        _check_dated(r.started_on, r.started_precision, f"responses.{i}.started", errors)

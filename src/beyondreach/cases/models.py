@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from beyondreach.core.indexes import NewestFirstIndex
 from beyondreach.core.models import Organisation, User
 from beyondreach.core.sealed import Sealed
 
@@ -23,6 +24,7 @@ class DatePrecision(models.TextChoices):
     SEASON = "season", "Season"  # the date is the first day of the season's first month
     YEAR = "year", "Year"
     APPROXIMATE = "approximate", "Approximate"
+    UNKNOWN = "unknown", "Unknown"  # no date: the date column is empty, and sorts last
 
 
 class Tlp(models.TextChoices):
@@ -88,7 +90,7 @@ class Incident(Scoped):
     title = Sealed["Incident"]()
     narrative_sealed = models.BinaryField(default=b"")
     narrative = Sealed["Incident"]()
-    start_date = models.DateField()
+    start_date = models.DateField(null=True, blank=True)  # empty: precision "unknown"
     start_precision = models.CharField(
         max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -135,14 +137,16 @@ class Incident(Scoped):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "-start_date", "-id"], name="incident_org_date"),
-            models.Index(
+            NewestFirstIndex(
+                fields=["organisation", "-start_date", "-id"], name="incident_org_date"
+            ),
+            NewestFirstIndex(
                 fields=["organisation", "status", "-start_date"], name="incident_org_status"
             ),
-            models.Index(
+            NewestFirstIndex(
                 fields=["organisation", "verification", "-start_date"], name="incident_org_verif"
             ),
-            models.Index(
+            NewestFirstIndex(
                 fields=["organisation", "scope", "-start_date"], name="incident_org_scope"
             ),
         ]
@@ -157,12 +161,12 @@ class IncidentOrigin(models.Model):
     # The incident's start date, copied so that one index serves both a filter on the
     # country and the list's newest-first order (bench/README.md). Written with the row:
     # the services recreate an incident's origins on every save.
-    start_date = models.DateField()
+    start_date = models.DateField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "country"], name="origin_once")]
         indexes = [
-            models.Index(
+            NewestFirstIndex(
                 fields=["organisation", "country", "-start_date", "-incident"],
                 name="origin_org_country_date",
             )
@@ -175,12 +179,12 @@ class IncidentHost(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="hosts")
     country = models.CharField(max_length=2)
-    start_date = models.DateField()  # the incident's, as IncidentOrigin.start_date
+    start_date = models.DateField(null=True)  # the incident's, as IncidentOrigin.start_date
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "country"], name="host_once")]
         indexes = [
-            models.Index(
+            NewestFirstIndex(
                 fields=["organisation", "country", "-start_date", "-incident"],
                 name="host_org_country_date",
             )
@@ -191,12 +195,12 @@ class IncidentTactic(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tactics")
     tactic = models.CharField(max_length=40)  # a code of vocab "tactics"
-    start_date = models.DateField()  # the incident's, as IncidentOrigin.start_date
+    start_date = models.DateField(null=True)  # the incident's, as IncidentOrigin.start_date
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "tactic"], name="tactic_once")]
         indexes = [
-            models.Index(
+            NewestFirstIndex(
                 fields=["organisation", "tactic", "-start_date", "-incident"],
                 name="tactic_org_code_date",
             )
@@ -315,14 +319,14 @@ class IncidentTargetGroup(models.Model):
         Incident, on_delete=models.CASCADE, related_name="target_group_codes"
     )
     target_group = models.CharField(max_length=40)  # vocab "target_groups"
-    start_date = models.DateField()
+    start_date = models.DateField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["incident", "target_group"], name="target_group_once")
         ]
         indexes = [
-            models.Index(
+            NewestFirstIndex(
                 fields=["organisation", "target_group", "-start_date", "-incident"],
                 name="target_group_org_code_date",
             )

@@ -12,6 +12,7 @@ from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
 from beyondreach.cases.selectors import _org_id  # the app's one check of the caller's organisation
 from beyondreach.core.errors import NotFoundError, parse_record_id
+from beyondreach.core.indexes import newest_first
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
 
@@ -55,7 +56,9 @@ def access_organisation_merge(user: User, merge_id: str | uuid.UUID) -> m.Organi
 
 def targeted_organisation_incidents(target: m.TargetedOrganisation) -> list[m.Incident]:
     return list(
-        m.Incident.objects.filter(organisation_targets__target=target).order_by("-start_date")
+        m.Incident.objects.filter(organisation_targets__target=target).order_by(
+            newest_first("start_date")
+        )
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Prefetch, Q, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import physical_tactics
@@ -18,6 +18,7 @@ from beyondreach.cases.history import HistoryEntry, changes_between
 from beyondreach.cases.names import blind, query_alternatives
 from beyondreach.cases.services import records_listed
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
+from beyondreach.core.indexes import newest_first
 from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
 from beyondreach.vocab.loader import vocabulary
@@ -120,7 +121,7 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
     driver = next((lookup for lookup in lookups if lookup[1]), None)
     if driver is None:
         qs = qs.filter(**_starts_by("start_date", filters))
-        order = ("-start_date", "-id")
+        order = (newest_first("start_date"), F("id").desc())
     else:
         related, value, _, column = driver
         # One filter() call, so that every condition is on the same joined row.
@@ -128,7 +129,7 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
             **{f"{related}__organisation_id": org, f"{related}__{column}": value},
             **_starts_by(f"{related}__start_date", filters),
         )
-        order = (f"-{related}__start_date", f"-{related}__incident_id")
+        order = (newest_first(f"{related}__start_date"), F(f"{related}__incident_id").desc())
     for lookup in lookups:
         related, value, model, column = lookup
         if value and lookup is not driver:
@@ -378,7 +379,7 @@ def person_incidents(person: m.Person) -> list[m.IncidentTarget]:
         m.IncidentTarget.objects.filter(person=person)
         .select_related("incident")
         .prefetch_related("incident__hosts")
-        .order_by("-incident__start_date")
+        .order_by(newest_first("incident__start_date"))
     )
 
 

@@ -199,7 +199,7 @@ class ListRow:
     """One line of the incident list, as shown: the template only writes these out."""
 
     url: str
-    start_date: date
+    start_date: date | None
     title: str
     origins: str
     hosts: str

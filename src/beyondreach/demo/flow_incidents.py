@@ -431,6 +431,24 @@ def _relatives_at_home(today: date) -> IncidentData:
     )
 
 
+def _undated(today: date) -> IncidentData:
+    # Nothing dated: the flow of a date not known (the precision "unknown").
+    del today
+    return IncidentData(
+        title="Threats to the brother of an exiled blogger, date not known",
+        narrative=f"{FICTIONAL} The blogger learned years later that his brother had been "
+        "warned by officials to make him stop writing; neither remembers when.",
+        start_date=None,
+        start_precision="unknown",
+        host_countries=["LT"],
+        origin_states=["BY"],
+        tactics=["family_coercion", "threats"],
+        sources=[SourceData(reference="The blogger's account", kind="testimony")],
+        tlp="amber",
+        status="triage",
+    )
+
+
 def flow_incidents(today: date) -> list[FlowIncident]:
     """The incidents of the flows, in the order they are recorded."""
     return [
@@ -444,4 +462,5 @@ def flow_incidents(today: date) -> list[FlowIncident]:
         FlowIncident("designation", False, _designation(today)),
         FlowIncident("forced_landing", False, _forced_landing(today)),
         FlowIncident("relatives_at_home", False, _relatives_at_home(today)),
+        FlowIncident("undated", False, _undated(today)),
     ]

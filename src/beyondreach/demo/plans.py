@@ -423,8 +423,11 @@ def _sources(rng: random.Random, start: date, place: _Place) -> list[SourceData]
 
 def _finish(rng: random.Random, data: IncidentData, main: str) -> None:
     """Responses, an end date for detentions, and a few disputed incidents."""
+    if data.start_date is None:  # a date not known: nothing dated follows from it
+        return
+    start: date = data.start_date
     if main in {"host_detention", "rendition"} and rng.random() < 0.4:
-        data.end_date = min(data.start_date + timedelta(days=rng.randint(3, 400)), TODAY)
+        data.end_date = min(start + timedelta(days=rng.randint(3, 400)), TODAY)
         data.end_precision = data.start_precision
     if rng.random() < 0.3:
         kind = rng.choice(("referral", "protection_measure", "legal_challenge"))
@@ -433,7 +436,7 @@ def _finish(rng: random.Random, data: IncidentData, main: str) -> None:
             "protection_measure": "Emergency grant for a safe flat (fictional).",
             "legal_challenge": "Challenge before the competent body (fictional).",
         }[kind]
-        started = min(data.start_date + timedelta(days=rng.randint(1, 120)), TODAY)
+        started = min(start + timedelta(days=rng.randint(1, 120)), TODAY)
         outcome = _OUTCOME.pick(rng)
         data.responses = [
             ResponseData(

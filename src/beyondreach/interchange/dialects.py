@@ -21,7 +21,7 @@ FIRST_YEAR = 1900
 class When:
     """An incident's dates as a cell gives them: a start, and an end for a range."""
 
-    start: date
+    start: date | None  # None: not known, with the precision "unknown"
     precision: str
     end: date | None = None
     end_precision: str = ""
@@ -33,6 +33,10 @@ DATE_FORMATS = (
     (re.compile(r"^\d{4}$"), "%Y", m.DatePrecision.YEAR),
 )
 COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,|]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+# What a cell writes for a date not known (the precision "unknown"), in any case.
+UNKNOWN_WORDS = {"unknown", "not known", "date unknown", "n/k"}
 
 
 def iso_date(value: str) -> tuple[date, str] | None:
@@ -58,6 +62,8 @@ class Dialect:
     # Rows that share an external id are one incident (Freedom House repeats an incident
     # over rows, one per origin and host country).
     joins_rows = True
+    # Whether a row without a date is one whose date is not known, rather than a mistake.
+    blank_date_is_unknown = False
 
     def split(self, cell: str) -> list[str]:
         """A cell of several values: "|"- or ";"-separated."""
@@ -69,6 +75,8 @@ class Dialect:
 
     def when(self, value: str) -> When | str:
         """The dates a cell gives, or why it gives none."""
+        if value.strip().lower() in UNKNOWN_WORDS:
+            return When(None, m.DatePrecision.UNKNOWN)
         found = iso_date(value)
         return When(*found) if found else NOT_A_DATE
 

@@ -93,6 +93,12 @@ COMMON_NAMES = {
 }
 
 
+def start_year(record: Snapshot) -> int | None:
+    """The year an incident started, or None for a date not known (precision "unknown")."""
+    start = record["start_date"]
+    return int(start[:4]) if start else None
+
+
 @cache
 def country_name(code: str) -> str:
     """A country's English short name: pycountry's `common_name` where it has one ("Iran",

@@ -427,6 +427,8 @@ def _when(
     first: dict[str, tuple[int, str, str]], errors: _Collect, line0: int, dialect: Dialect
 ) -> When | None:
     given = first.get("start_date") or first.get("year")
+    if given is None and dialect.blank_date_is_unknown:
+        return When(None, m.DatePrecision.UNKNOWN)
     if given is None:
         errors.add(line0, "", "", "A date or a year is required.")
         return None
@@ -456,13 +458,13 @@ def _accused(first: dict[str, tuple[int, str, str]], errors: _Collect) -> bool:
     return False
 
 
-def _title(tactics: list[str], origins: list[str], hosts: list[str], start: date) -> str:
+def _title(tactics: list[str], origins: list[str], hosts: list[str], start: date | None) -> str:
     # The file gave no title: one made of its codes, which the case worker can change.
     from beyondreach.vocab.loader import vocabulary
 
     words = ", ".join(vocabulary("tactics").label(t) for t in tactics)
     where = f" in {', '.join(hosts)}" if hosts else ""
-    return f"{words}: {', '.join(origins)}{where}, {start.year}"
+    return f"{words}: {', '.join(origins)}{where}, {start.year if start else 'date not known'}"
 
 
 def by_row(errors: list[RowError]) -> dict[int, list[RowError]]:

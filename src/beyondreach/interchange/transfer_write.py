@@ -102,12 +102,9 @@ def person_data(p: Doc) -> PersonData:
 def incident_data(s: Doc, targets: list[TargetData], orgs: list[OrganisationData]) -> IncidentData:
     """The incident of snapshot `s`, with its targets and organisations resolved by the
     caller (a person or organisation of this organisation, or a new one)."""
-    start = _date(s["start_date"])
-    if start is None:
-        raise ValueError("An incident has a start date.")
     return IncidentData(
         title=s["title"],
-        start_date=start,
+        start_date=_date(s["start_date"]),  # None with the precision "unknown"
         start_precision=s["start_precision"],
         end_date=_date(s["end_date"]),
         end_precision=s["end_precision"],

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from beyondreach.cases import models as m
-from beyondreach.interchange.dialects import NOT_A_DATE, Dialect, When, iso_date, plausible
+from beyondreach.interchange.dialects import (
+    NOT_A_DATE,
+    UNKNOWN_WORDS,
+    Dialect,
+    When,
+    iso_date,
+    plausible,
+)
 
 MULTI = "|"
 NESTED = "::"
@@ -105,6 +112,8 @@ class UwaziDialect(Dialect):
     # An Uwazi entity is one row: two rows with the same id (or title and date) are an
     # error to show, not one incident to join.
     joins_rows = False
+    # Uwazi's date property is optional: an entity without one has a date not known.
+    blank_date_is_unknown = True
 
     def __init__(self, options: Mapping[str, str], dates: Iterable[str] = ()) -> None:
         self.order = date_order(options, dates)
@@ -119,6 +128,8 @@ class UwaziDialect(Dialect):
         return [word, child.strip()] if parent else [word]
 
     def when(self, value: str) -> When | str:
+        if value.strip().lower() in UNKNOWN_WORDS:
+            return When(None, m.DatePrecision.UNKNOWN)
         if MULTI in value.strip(MULTI):
             return SEVERAL_DATES
         text = value.strip(MULTI).strip()

@@ -67,7 +67,7 @@ class SharedIncidentOut(Schema):
     shared: ShareOut
     title: str
     narrative: str
-    start_date: date
+    start_date: date | None
     start_precision: str
     end_date: date | None
     end_precision: str
@@ -103,7 +103,7 @@ class SharedSummaryOut(Schema):
     id: UUID
     shared_by: str
     level: str
-    start_date: date
+    start_date: date | None
     start_precision: str
     host_countries: list[str]
     host_reason: str

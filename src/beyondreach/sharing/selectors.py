@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from beyondreach.cases import models as cm
 from beyondreach.cases.selectors import incident_detail_queryset
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
+from beyondreach.core.indexes import newest_first
 from beyondreach.core.models import Organisation, Role, User
 from beyondreach.sharing.models import Agreement, AgreementStatus, Share, ShareLevel, ShareReader
 
@@ -177,7 +178,7 @@ def shared_incident_list_visible_to(user: User) -> QuerySet[Share]:
         _readable_by(user)
         .select_related("incident", "owner")
         .prefetch_related("incident__origins", "incident__hosts", "incident__tactics")
-        .order_by("-incident__start_date", "-pk")
+        .order_by(newest_first("incident__start_date"), "-pk")
     )
 
 

@@ -2,7 +2,8 @@
 of incidents and of targets in each, counted as statistics count flows
 (statistics/flows.py): an incident with two origin states and two host countries is in four
 dyads, once in each; targets are the incidents' `target_count` summed (a group by its size).
-An incident without a host country has its reason for none in `host` ("online_only"...).
+An incident without a host country has its reason for none in `host` ("online_only"...);
+one whose date is not known has an empty `year`, and its rows come last.
 
 The table is counted before it is written: memory grows with the number of dyads (a few
 thousand), not with the incidents.
@@ -20,17 +21,18 @@ from beyondreach.interchange.formats import (
     Snapshot,
     country_name,
     csv_chunks,
+    start_year,
 )
 
 HEADER = ["origin", "origin_name", "host", "host_name", "year", "incidents", "targets"]
-Dyad = tuple[str, str, int]
+Dyad = tuple[str, str, int | None]
 
 
 def count_dyads(records: Iterable[Snapshot]) -> tuple[Counter[Dyad], Counter[Dyad]]:
     incidents: Counter[Dyad] = Counter()
     targets: Counter[Dyad] = Counter()
     for r in records:
-        year = int(r["start_date"][:4])
+        year = start_year(r)
         hosts = r["host_countries"] or [r["host_reason"] or "unknown"]
         for dyad in {(o, h, year) for o in r["origin_states"] for h in hosts}:
             incidents[dyad] += 1
@@ -41,10 +43,11 @@ def count_dyads(records: Iterable[Snapshot]) -> tuple[Counter[Dyad], Counter[Dya
 def dyad_rows(records: Iterable[Snapshot]) -> Iterator[Sequence[Cell]]:
     incidents, targets = count_dyads(records)
     yield HEADER
-    for origin, host, year in sorted(incidents, key=lambda d: (d[2], d[0], d[1])):
+    for dyad in sorted(incidents, key=lambda d: (d[2] is None, d[2] or 0, d[0], d[1])):
+        origin, host, year = dyad
         named = country_name(host) if len(host) == 2 else ""
-        dyad = (origin, host, year)
-        yield [origin, country_name(origin), host, named, year, incidents[dyad], targets[dyad]]
+        shown = "" if year is None else year
+        yield [origin, country_name(origin), host, named, shown, incidents[dyad], targets[dyad]]
 
 
 def write(records: Iterable[Snapshot], context: ExportContext) -> Iterator[bytes]:

@@ -21,6 +21,7 @@ from beyondreach.interchange.formats import (
     Snapshot,
     country_name,
     csv_chunks,
+    start_year,
 )
 from beyondreach.vocab.loader import vocabulary
 
@@ -61,7 +62,7 @@ def accused_of_terrorism(record: Snapshot) -> bool:
 def fh_rows(records: Iterable[Snapshot]) -> Iterator[Sequence[Cell]]:
     yield HEADER
     for r in records:
-        year = int(r["start_date"][:4])
+        year = start_year(r) or "unknown"  # read back as a date not known
         common = [target_group(r), r["target_count"], "Yes" if accused_of_terrorism(r) else "No"]
         for origin in r["origin_states"]:
             for host in r["host_countries"] or [""]:

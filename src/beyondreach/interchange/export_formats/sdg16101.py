@@ -19,7 +19,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from beyondreach.cases.models import Verification
-from beyondreach.interchange.formats import Cell, ExportContext, ExportFormat, Snapshot, csv_chunks
+from beyondreach.interchange.formats import (
+    Cell,
+    ExportContext,
+    ExportFormat,
+    Snapshot,
+    csv_chunks,
+    start_year,
+)
 
 # Our tactics as the indicator's violations. It also counts torture and kidnapping, which
 # our vocabulary has no tactic for: they are recorded in the narrative, so never counted here.
@@ -52,13 +59,15 @@ def sdg_rows(records: Iterable[Snapshot]) -> Iterator[Sequence[Cell]]:
     cases: Counter[Key] = Counter()
     victims: Counter[Key] = Counter()
     for r in records:
-        if r["verification"] != Verification.CORROBORATED:
+        year = start_year(r)
+        # The indicator is a count per year: an incident whose date is not known has none.
+        if r["verification"] != Verification.CORROBORATED or year is None:
             continue
         violations = {VIOLATIONS[t] for t in r["tactics"] if t in VIOLATIONS}
         groups = victims_by_group(r)
         for violation in violations:
             for group, n in groups.items():
-                key = (int(r["start_date"][:4]), violation, GROUPS[group])
+                key = (year, violation, GROUPS[group])
                 cases[key] += 1
                 victims[key] += n
     yield HEADER

@@ -23,6 +23,7 @@ from beyondreach.interchange.formats import (
     Snapshot,
     country_name,
     csv_chunks,
+    start_year,
 )
 from beyondreach.interchange.uwazi import MULTI, NESTED, RANGE_IMPORT
 from beyondreach.vocab.loader import vocabulary
@@ -33,6 +34,8 @@ WIDTH = {m.DatePrecision.YEAR: 4, m.DatePrecision.MONTH: 7, m.DatePrecision.DAY:
 
 
 def _when(s: Snapshot) -> str:
+    if not s["start_date"]:  # a date not known: Uwazi's date range is left empty
+        return ""
     start = s["start_date"][: WIDTH.get(s["start_precision"], 10)]
     if not s["end_date"]:
         return str(start)
@@ -60,7 +63,7 @@ def coded_title(s: Snapshot) -> str:
     origins = ", ".join(country_name(c) for c in s["origin_states"])
     hosts = ", ".join(country_name(c) for c in s["host_countries"])
     where = f" in {hosts}" if hosts else ""
-    return f"{tactics}: {origins}{where}, {s['start_date'][:4]}"
+    return f"{tactics}: {origins}{where}, {start_year(s) or 'date not known'}"
 
 
 def _geolocation(s: Snapshot) -> str:
