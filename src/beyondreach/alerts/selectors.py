@@ -13,27 +13,22 @@ from django.db.models import QuerySet
 from beyondreach.alerts.deadlines import Due, deadlines_due
 from beyondreach.alerts.models import Deadline, FocalPoint, Subscription
 from beyondreach.cases import models as cm
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from beyondreach.core.models import Role, User
 
 UPCOMING_DAYS = 30
 
 
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
-
-
 def admin_org_id(user: User) -> int:
-    org = _org_id(user)
+    org = member_org_id(user)
     if user.role != Role.ADMIN:
         raise PermissionDeniedError("Only admins manage focal points.")
     return org
 
 
 def writer_org_id(user: User) -> int:
-    org = _org_id(user)
+    org = member_org_id(user)
     if not user.can_write:
         raise PermissionDeniedError("Only admins and case workers follow deadlines.")
     return org
@@ -44,7 +39,8 @@ def access_subscription(user: User, subscription_id: str | uuid.UUID) -> Subscri
     found = (
         Subscription.objects.select_related("focal_point")
         .filter(
-            organisation_id=_org_id(user), uuid=parse_record_id(subscription_id, "No such alert.")
+            organisation_id=member_org_id(user),
+            uuid=parse_record_id(subscription_id, "No such alert."),
         )
         .first()
     )
@@ -56,7 +52,7 @@ def access_subscription(user: User, subscription_id: str | uuid.UUID) -> Subscri
 
 
 def subscriptions_of(user: User) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(organisation_id=_org_id(user), user=user).order_by(
+    return Subscription.objects.filter(organisation_id=member_org_id(user), user=user).order_by(
         "created_at", "id"
     )
 
@@ -65,7 +61,8 @@ def access_focal_point(user: User, focal_point_id: str | uuid.UUID) -> FocalPoin
     # Looked up before the role is checked, so another organisation's focal point answers
     # 404 to everyone, exactly like one that does not exist.
     found = FocalPoint.objects.filter(
-        organisation_id=_org_id(user), uuid=parse_record_id(focal_point_id, "No such focal point.")
+        organisation_id=member_org_id(user),
+        uuid=parse_record_id(focal_point_id, "No such focal point."),
     ).first()
     if found is None:
         raise NotFoundError("No such focal point.")

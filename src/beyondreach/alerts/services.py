@@ -21,6 +21,7 @@ from django.utils import timezone
 from beyondreach.alerts.models import Deadline, FocalPoint, Subscription
 from beyondreach.alerts.selectors import DeadlineBoard
 from beyondreach.cases import models as cm
+from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import Organisation, Role, User
@@ -277,17 +278,10 @@ def _deadline_check(org: Organisation, data: DeadlineData) -> User | None:
     return assignee
 
 
-def _writer_org(actor: User) -> Organisation:
-    org = _member_org(actor)
-    if not actor.can_write:
-        raise PermissionDeniedError("Your role cannot change records.")
-    return org
-
-
 def deadline_create(*, actor: User, incident: cm.Incident, data: DeadlineData) -> Deadline:
     """A hearing, appeal deadline or follow-up on an incident. A date within days can make
     the incident urgent, so the incident is matched against alerts again once committed."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if incident.organisation_id != org.pk:
         raise NotFoundError("No such incident.")
     deadline = Deadline(organisation=org, incident=incident, created_by=actor)
@@ -295,7 +289,7 @@ def deadline_create(*, actor: User, incident: cm.Incident, data: DeadlineData) -
 
 
 def deadline_update(*, actor: User, deadline: Deadline, data: DeadlineData) -> Deadline:
-    if deadline.organisation_id != _writer_org(actor).pk:
+    if deadline.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such deadline.")
     return _deadline_save(actor, deadline, data, "deadline.update")
 
@@ -320,7 +314,7 @@ def _rematch(incident_id: int) -> None:
 
 def deadline_done(*, actor: User, deadline: Deadline) -> Deadline:
     """Mark it dealt with: no more reminders, off the overdue list."""
-    if deadline.organisation_id != _writer_org(actor).pk:
+    if deadline.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such deadline.")
     with transaction.atomic():
         deadline.done_at = timezone.now()

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from beyondreach.cases import models as m
 from beyondreach.cases.export import person_snapshot
-from beyondreach.cases.services import _index_names, _version, _writer_org, incident_recount
+from beyondreach.cases.services import _index_names, _version, incident_recount
+from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError
 from beyondreach.core.models import User
@@ -25,7 +26,7 @@ from beyondreach.core.models import User
 
 def person_merge(*, actor: User, survivor: m.Person, merged: m.Person) -> m.PersonMerge:
     """Merge `merged` into `survivor`: the same person, recorded twice."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if {survivor.organisation_id, merged.organisation_id} != {org.pk}:
         raise NotFoundError("No such person.")
     if survivor.pk == merged.pk:
@@ -65,7 +66,7 @@ def person_merge(*, actor: User, survivor: m.Person, merged: m.Person) -> m.Pers
 
 def person_merge_undo(*, actor: User, merge: m.PersonMerge) -> m.PersonMerge:
     """Split the merged person off again, as it was; nothing when it was undone already."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if merge.organisation_id != org.pk:
         raise NotFoundError("No such merge.")
     if merge.undone_at is not None:
@@ -153,7 +154,7 @@ def organisation_merge(
 ) -> m.OrganisationMerge:
     """Merge `merged` into `survivor`: one targeted organisation recorded twice. Its incidents
     move; the merged record keeps its name, unlisted, for the undo."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if {survivor.organisation_id, merged.organisation_id} != {org.pk}:
         raise NotFoundError("No such organisation.")
     if survivor.pk == merged.pk:
@@ -191,7 +192,7 @@ def organisation_merge(
 
 def organisation_merge_undo(*, actor: User, merge: m.OrganisationMerge) -> m.OrganisationMerge:
     """Split the merged organisation off again; nothing when it was undone already."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if merge.organisation_id != org.pk:
         raise NotFoundError("No such merge.")
     if merge.undone_at is not None:

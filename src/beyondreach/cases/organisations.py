@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
-from beyondreach.cases.selectors import _org_id  # the app's one check of the caller's organisation
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, parse_record_id
 from beyondreach.core.indexes import newest_first
 from beyondreach.core.models import User
@@ -26,7 +26,7 @@ def organisation_alias(target: m.TargetedOrganisation) -> str:
 def targeted_organisations_of(user: User) -> QuerySet[m.TargetedOrganisation]:
     """Those listed: not merged into another, with their number of incidents."""
     return (
-        m.TargetedOrganisation.objects.filter(organisation_id=_org_id(user), merged_into=None)
+        m.TargetedOrganisation.objects.filter(organisation_id=member_org_id(user), merged_into=None)
         .annotate(incident_count=Count("targetings"))
         .order_by("-incident_count", "-id")
     )
@@ -35,7 +35,7 @@ def targeted_organisations_of(user: User) -> QuerySet[m.TargetedOrganisation]:
 def access_targeted_organisation(user: User, target_id: str | uuid.UUID) -> m.TargetedOrganisation:
     target = (
         m.TargetedOrganisation.objects.select_related("merged_into")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(target_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(target_id))
         .first()
     )
     if target is None:
@@ -46,7 +46,7 @@ def access_targeted_organisation(user: User, target_id: str | uuid.UUID) -> m.Ta
 def access_organisation_merge(user: User, merge_id: str | uuid.UUID) -> m.OrganisationMerge:
     merge = (
         m.OrganisationMerge.objects.select_related("survivor", "merged")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(merge_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(merge_id))
         .first()
     )
     if merge is None:

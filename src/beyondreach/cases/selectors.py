@@ -17,6 +17,7 @@ from beyondreach.cases.export import physical_tactics
 from beyondreach.cases.history import HistoryEntry, changes_between
 from beyondreach.cases.names import blind, query_alternatives
 from beyondreach.cases.services import records_listed
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from beyondreach.core.indexes import newest_first
 from beyondreach.core.models import User
@@ -24,12 +25,6 @@ from beyondreach.core.sealed import org_keys
 from beyondreach.vocab.loader import vocabulary
 
 Row = TypeVar("Row", bound=Model)
-
-
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
 
 
 def incident_detail_queryset() -> QuerySet[m.Incident]:
@@ -53,7 +48,7 @@ def incident_detail_queryset() -> QuerySet[m.Incident]:
 def access_incident(user: User, incident_id: str | uuid.UUID) -> m.Incident:
     incident = (
         incident_detail_queryset()
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(incident_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(incident_id))
         .first()
     )
     if incident is None:
@@ -64,7 +59,7 @@ def access_incident(user: User, incident_id: str | uuid.UUID) -> m.Incident:
 def access_person(user: User, person_id: str | uuid.UUID) -> m.Person:
     person = (
         m.Person.objects.prefetch_related("names")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(person_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(person_id))
         .first()
     )
     if person is None:
@@ -109,7 +104,7 @@ def incident_list_visible_to(user: User, filters: IncidentFilters) -> QuerySet[m
     newest first: a page reads its 50 rows and stops, however many incidents match. The
     other child filters are EXISTS subqueries. bench/README.md has the measurements.
     """
-    org = _org_id(user)
+    org = member_org_id(user)
     qs = m.Incident.objects.filter(organisation_id=org)
     host_country = filters.host.upper() if len(filters.host) == 2 else ""
     lookups = (
@@ -282,7 +277,7 @@ def person_ids_matching(user: User, query: str) -> list[int]:
     """Persons whose names match `query` across scripts and spellings (blind index)."""
     if not user.sees_identities:
         raise PermissionDeniedError("Your role does not see names, so it cannot search by them.")
-    org = _org_id(user)
+    org = member_org_id(user)
     index_key = org_keys(org).index
     alternatives = [
         [{blind(index_key, k) for k in group} for group in alt] for alt in query_alternatives(query)
@@ -303,14 +298,14 @@ def person_ids_matching(user: User, query: str) -> list[int]:
 def person_list_visible_to(user: User) -> QuerySet[m.Person]:
     """The organisation's persons, but those merged into another (cases/merges.py)."""
     return m.Person.objects.filter(
-        organisation_id=_org_id(user), merged_into__isnull=True
+        organisation_id=member_org_id(user), merged_into__isnull=True
     ).prefetch_related("names")
 
 
 def access_person_merge(user: User, merge_id: str | uuid.UUID) -> m.PersonMerge:
     merge = (
         m.PersonMerge.objects.select_related("survivor", "merged")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(merge_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(merge_id))
         .first()
     )
     if merge is None:
@@ -386,7 +381,7 @@ def person_incidents(person: m.Person) -> list[m.IncidentTarget]:
 def record_history(user: User, record_uuid: uuid.UUID) -> list[HistoryEntry]:
     """A record's versions, newest first; with the values changed for roles that may see
     them (the versions are sealed, so only those roles' pages decrypt them)."""
-    org_id = _org_id(user)
+    org_id = member_org_id(user)
     versions = list(
         m.RecordVersion.objects.filter(organisation_id=org_id, record_uuid=record_uuid)
         .select_related("actor")

@@ -15,21 +15,16 @@ from beyondreach.cases.inputs import IncidentData, PersonData, incident_validate
 from beyondreach.cases.names import name_digests
 from beyondreach.cases.rows import incident_part_rows, incident_set_columns
 from beyondreach.cases.signals import send_incident_saved
+from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import NotFoundError, PermissionDeniedError
+from beyondreach.core.errors import NotFoundError
 from beyondreach.core.models import Organisation, User
 from beyondreach.core.sealed import org_keys
 
 
-def _writer_org(actor: User) -> Organisation:
-    if not actor.can_write or actor.organisation is None:
-        raise PermissionDeniedError("Your role cannot change records.")
-    return actor.organisation
-
-
 def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
     """Record a new incident with all its parts."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     incident_validate(data)
     with transaction.atomic():
         incident = m.Incident(
@@ -52,7 +47,7 @@ def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
 
 def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) -> m.Incident:
     """Replace an incident's content with `data`; the former state stays in its history."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if incident.organisation_id != org.pk:
         raise NotFoundError("No such incident.")
     incident_validate(data)
@@ -237,14 +232,14 @@ def _index_names(person: m.Person, names: list[str]) -> None:
 
 
 def person_create(*, actor: User, data: PersonData) -> m.Person:
-    org = _writer_org(actor)
+    org = writer_org(actor)
     person_validate(data)
     with transaction.atomic():
         return _person_new(org, data, actor)
 
 
 def person_update(*, actor: User, person: m.Person, data: PersonData) -> m.Person:
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if person.organisation_id != org.pk:
         raise NotFoundError("No such person.")
     person_validate(data)

@@ -6,11 +6,14 @@ not open, none of it.
 
 - Sealed columns: every `Sealed` attribute of every model, found by walking the models (so
   a sealed field added later is never forgotten), and the values sealed directly with
-  `crypto.seal` (`DIRECT`): an incident's files and the reporting channel's signing key.
-  Each value is opened with the old key and sealed with the new one under the same
-  associated data, so it stays bound to its row and column.
-- The blind name index, keyed by the index subkey: recomputed from the decrypted names with
-  the functions the services use (`cases.names`), for persons and for perpetrators.
+  `crypto.seal`, which their apps register (`register_direct`, from `AppConfig.ready`): an
+  incident's files, the reporting channel's signing key. Each value is opened with the old
+  key and sealed with the new one under the same associated data, so it stays bound to its
+  row and column.
+- The blind name indexes, keyed by the index subkey, which their apps register too
+  (`register_blind_index`: persons', perpetrators'): recomputed from the decrypted names with
+  the digest function the services use. The registries keep `core` from importing the
+  feature apps (issue 9, item 7).
 - Pseudonyms are derived from the pseudonym subkey when shown, so they change by themselves.
 
 What is sealed to other keys is left alone: reports, their files and messages (sealed to the
@@ -30,16 +33,11 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 
-from beyondreach.accountability import perpetrator_models as pm
-from beyondreach.cases import models as cm
-from beyondreach.cases.names import name_digests
 from beyondreach.core import crypto
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import DecryptionError
 from beyondreach.core.models import Organisation
 from beyondreach.core.sealed import Sealed, aad_for, forget_wrapped_keys
-from beyondreach.reports.models import ReportingChannel
-from beyondreach.reports.services import channel_aad
 
 BATCH_ROWS = 500
 # Rows holding files (up to 2 x 10 MB each, in memory twice: old and new ciphertext).
@@ -57,28 +55,33 @@ class SealedColumn:
     holds_files: bool = False  # read in smaller pages
 
 
-DIRECT = (
-    SealedColumn(
-        cm.IncidentDocument,
-        "original",
-        "original_sealed",
-        lambda doc: aad_for(doc, "original"),
-        holds_files=True,
-    ),
-    SealedColumn(
-        cm.IncidentDocument,
-        "clean",
-        "clean_sealed",
-        lambda doc: aad_for(doc, "clean"),
-        holds_files=True,
-    ),
-    SealedColumn(
-        ReportingChannel,
-        "signing_key",
-        "signing_key_sealed",
-        lambda channel: channel_aad(channel, "signing_key"),
-    ),
-)
+@dataclass(frozen=True)
+class BlindIndex:
+    """A blind name index: the owners' names (a sealed `value` each) and their digests.
+
+    `owner` is the field naming the owner on both the names' and the tokens' model
+    ("person"); `digests` is the function the services index names with."""
+
+    owner_model: type[models.Model]
+    names: type[models.Model]
+    tokens: type[models.Model]
+    owner: str
+    digests: Callable[[bytes, list[str]], set[str]]
+
+
+# Filled by the apps' AppConfig.ready(), before any request or command runs.
+DIRECT: list[SealedColumn] = []
+BLIND_INDEXES: list[BlindIndex] = []
+
+
+def register_direct(*columns: SealedColumn) -> None:
+    """Columns sealed with `crypto.seal` rather than a `Sealed` attribute."""
+    DIRECT.extend(c for c in columns if c not in DIRECT)
+
+
+def register_blind_index(index: BlindIndex) -> None:
+    if index not in BLIND_INDEXES:
+        BLIND_INDEXES.append(index)
 
 
 @dataclass(frozen=True)
@@ -158,47 +161,28 @@ def _reseal_model(
     return rows, values
 
 
-def _reindex_names(org_id: int, keys: crypto.OrgKeys) -> int:
-    """Recompute the blind index from the names, read under the new key (already re-sealed)."""
+def _reindex(index: BlindIndex, org_id: int, keys: crypto.OrgKeys) -> int:
+    """Recompute a blind index from the names, read under the new key (already re-sealed)."""
     count = 0
-    for persons in _pages(cm.Person, org_id, [], BATCH_ROWS):
-        ids = [p.pk for p in persons]
+    owner_id = f"{index.owner}_id"
+    for owners in _pages(index.owner_model, org_id, [], BATCH_ROWS):
+        ids = [o.pk for o in owners]
         digests: dict[int, set[str]] = {pk: set() for pk in ids}
-        names = cm.PersonName.objects.filter(organisation_id=org_id, person_id__in=ids)
-        for name in names.only("pk", "uuid", "person_id", "value_sealed"):
-            blob = bytes(name.value_sealed or b"")
+        names = index.names._default_manager.filter(
+            organisation_id=org_id, **{f"{owner_id}__in": ids}
+        )
+        for name in names.only("pk", "uuid", owner_id, "value_sealed"):
+            blob = bytes(getattr(name, "value_sealed") or b"")  # noqa: B009 (any names' model)
             value = crypto.unseal(keys.data, blob, aad_for(name, "value")) if blob else b""
-            digests[name.person_id] |= name_digests(keys.index, [value.decode()])
-        cm.NameToken.objects.filter(organisation_id=org_id, person_id__in=ids).delete()
-        tokens = cm.NameToken.objects.bulk_create(
-            cm.NameToken(organisation_id=org_id, person_id=person_id, digest=d)
-            for person_id, found in digests.items()
+            digests[getattr(name, owner_id)] |= index.digests(keys.index, [value.decode()])
+        tokens = index.tokens._default_manager
+        tokens.filter(organisation_id=org_id, **{f"{owner_id}__in": ids}).delete()
+        made = tokens.bulk_create(
+            index.tokens(organisation_id=org_id, digest=d, **{owner_id: pk})
+            for pk, found in digests.items()
             for d in sorted(found)
         )
-        count += len(tokens)
-    return count
-
-
-def _reindex_perpetrator_names(org_id: int, keys: crypto.OrgKeys) -> int:
-    """The perpetrators' blind index (accountability), recomputed as the persons' is."""
-    count = 0
-    for perpetrators in _pages(pm.Perpetrator, org_id, [], BATCH_ROWS):
-        ids = [p.pk for p in perpetrators]
-        digests: dict[int, set[str]] = {pk: set() for pk in ids}
-        names = pm.PerpetratorName.objects.filter(organisation_id=org_id, perpetrator_id__in=ids)
-        for name in names.only("pk", "uuid", "perpetrator_id", "value_sealed"):
-            blob = bytes(name.value_sealed or b"")
-            value = crypto.unseal(keys.data, blob, aad_for(name, "value")) if blob else b""
-            digests[name.perpetrator_id] |= name_digests(keys.index, [value.decode()])
-        tokens = pm.PerpetratorNameToken.objects
-        tokens.filter(organisation_id=org_id, perpetrator_id__in=ids).delete()
-        count += len(
-            tokens.bulk_create(
-                pm.PerpetratorNameToken(organisation_id=org_id, perpetrator_id=pid, digest=d)
-                for pid, found in digests.items()
-                for d in sorted(found)
-            )
-        )
+        count += len(made)
     return count
 
 
@@ -209,7 +193,7 @@ def _redo_everything(org_id: int, old: crypto.OrgKeys, new: crypto.OrgKeys) -> D
         rows, sealed = _reseal_model(model, columns, org_id, old.data, new.data)
         records[model._meta.label_lower] = rows
         values += sealed
-    tokens = _reindex_names(org_id, new) + _reindex_perpetrator_names(org_id, new)
+    tokens = sum(_reindex(index, org_id, new) for index in BLIND_INDEXES)
     return DataKeyRotation(records=records, values=values, name_tokens=tokens)
 
 

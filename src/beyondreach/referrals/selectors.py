@@ -12,19 +12,14 @@ from django.db.models import QuerySet
 
 from beyondreach.alerts.deadlines import Due
 from beyondreach.cases import models as cm
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from beyondreach.core.models import Role, User
 from beyondreach.referrals.models import ProtectionBody, Referral
 
 
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
-
-
 def admin_org_id(user: User) -> int:
-    org = _org_id(user)
+    org = member_org_id(user)
     if user.role != Role.ADMIN:
         raise PermissionDeniedError("Only admins manage protection bodies.")
     return org
@@ -38,13 +33,14 @@ def protection_bodies_of(user: User) -> list[ProtectionBody]:
 
 def active_bodies_for(user: User) -> list[ProtectionBody]:
     """The bodies a case worker may refer to."""
-    rows = ProtectionBody.objects.filter(organisation_id=_org_id(user), active=True)
+    rows = ProtectionBody.objects.filter(organisation_id=member_org_id(user), active=True)
     return sorted(rows, key=lambda b: b.name.lower())
 
 
 def access_protection_body(user: User, body_id: str | uuid.UUID) -> ProtectionBody:
     found = ProtectionBody.objects.filter(
-        organisation_id=_org_id(user), uuid=parse_record_id(body_id, "No such protection body.")
+        organisation_id=member_org_id(user),
+        uuid=parse_record_id(body_id, "No such protection body."),
     ).first()
     if found is None:
         raise NotFoundError("No such protection body.")
@@ -57,7 +53,8 @@ def access_referral(user: User, referral_id: str | uuid.UUID) -> Referral:
     found = (
         Referral.objects.select_related("incident", "body", "organisation", "sent_by")
         .filter(
-            organisation_id=_org_id(user), uuid=parse_record_id(referral_id, "No such referral.")
+            organisation_id=member_org_id(user),
+            uuid=parse_record_id(referral_id, "No such referral."),
         )
         .first()
     )
@@ -68,7 +65,7 @@ def access_referral(user: User, referral_id: str | uuid.UUID) -> Referral:
 
 def referrals_of_incident(user: User, incident: cm.Incident) -> QuerySet[Referral]:
     return (
-        Referral.objects.filter(organisation_id=_org_id(user), incident=incident)
+        Referral.objects.filter(organisation_id=member_org_id(user), incident=incident)
         .select_related("body")
         .order_by("-sent_at", "-id")
     )

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beyondreach.cases import models as cm
+from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import (
     ApplicationError,
@@ -66,12 +67,6 @@ def _audit(
         record_id=referral.uuid,
         detail={"incident": str(referral.incident.uuid), **detail},
     )
-
-
-def _writer_org(actor: User) -> Organisation:
-    if actor.organisation is None or not actor.is_active or not actor.can_write:
-        raise PermissionDeniedError("Only admins and case workers refer incidents.")
-    return actor.organisation
 
 
 # --- Protection bodies (admins) ---------------------------------------------------------
@@ -186,7 +181,7 @@ def referral_send(
     """Refer the incident to the body: with identities only if every target consents to
     sharing with authorities; sealed to the body's key if it has one, else by secure link.
     TLP:RED is for named recipients of the organisation only and is never referred."""
-    org = _writer_org(actor)
+    org = writer_org(actor, "Only admins and case workers refer incidents.")
     if incident.organisation_id != org.pk or body.organisation_id != org.pk:
         raise NotFoundError("No such incident or body.")
     if incident.tlp == cm.Tlp.RED:
@@ -330,7 +325,7 @@ def referral_acknowledge(*, referral: Referral, actor: User | None = None) -> Re
 
 
 def _check_writer(actor: User, referral: Referral) -> None:
-    org = _writer_org(actor)
+    org = writer_org(actor, "Only admins and case workers refer incidents.")
     if referral.organisation_id != org.pk:
         raise NotFoundError("No such referral.")
 

@@ -8,19 +8,14 @@ import uuid
 
 from django.db.models import QuerySet
 
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from beyondreach.core.models import User
 from beyondreach.screening.models import MatchStatus, ScreeningMatch
 
 
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
-
-
 def identities_org_id(user: User) -> int:
-    org = _org_id(user)
+    org = member_org_id(user)
     if not user.sees_identities:
         raise PermissionDeniedError("Only admins and case workers see screening matches.")
     return org
@@ -29,7 +24,9 @@ def identities_org_id(user: User) -> int:
 def access_screening_match(user: User, match_id: str | uuid.UUID) -> ScreeningMatch:
     found = (
         ScreeningMatch.objects.select_related("person")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(match_id, "No such match."))
+        .filter(
+            organisation_id=member_org_id(user), uuid=parse_record_id(match_id, "No such match.")
+        )
         .first()
     )
     if found is None:

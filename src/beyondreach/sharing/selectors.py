@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from beyondreach.cases import models as cm
 from beyondreach.cases.selectors import incident_detail_queryset
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
 from beyondreach.core.indexes import newest_first
 from beyondreach.core.models import Organisation, Role, User
@@ -24,12 +25,6 @@ from beyondreach.sharing.models import Agreement, AgreementStatus, Share, ShareL
 
 # One message for every refusal, so the answer never tells "revoked" from "never existed".
 NO_SUCH_INCIDENT = "No such incident."
-
-
-def member_org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
 
 
 def _admin_org_id(user: User) -> int:

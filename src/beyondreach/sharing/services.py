@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beyondreach.cases import models as cm
+from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import Organisation, Role, User
@@ -51,12 +52,6 @@ class ConsentMissingError(SharingError):
 def _admin_org(actor: User) -> Organisation:
     if actor.role != Role.ADMIN or actor.organisation is None:
         raise PermissionDeniedError("Only an admin manages sharing agreements.")
-    return actor.organisation
-
-
-def _writer_org(actor: User) -> Organisation:
-    if not actor.can_write or actor.organisation is None:
-        raise PermissionDeniedError("Your role cannot share records.")
     return actor.organisation
 
 
@@ -193,7 +188,7 @@ def incident_share(
     full level unless every target agreed to sharing with partners; for TLP:RED unless it
     names people, and never counted only; twice with the same partner.
     """
-    org = _writer_org(actor)
+    org = writer_org(actor, "Your role cannot share records.")
     if incident.organisation_id != org.pk:
         raise NotFoundError("No such incident.")
     if level not in ShareLevel.values:
@@ -333,7 +328,7 @@ def _notify_partner(share: Share, people: list[User]) -> None:
 
 def share_revoke(*, actor: User, share: Share) -> Share:
     """The owner takes a share back; the partner's next request is refused (404)."""
-    org = _writer_org(actor)
+    org = writer_org(actor, "Your role cannot share records.")
     if share.owner_id != org.pk:
         raise NotFoundError("No such share.")
     with transaction.atomic():

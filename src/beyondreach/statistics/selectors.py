@@ -22,9 +22,10 @@ from django.db.models import Count, F, Q, QuerySet
 
 from beyondreach.cases import models as m
 from beyondreach.cases.selectors import COUNTED, IncidentFilters, incident_list_visible_to
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import ApplicationError
 from beyondreach.core.models import Role, User
-from beyondreach.sharing.selectors import member_org_id, shared_incidents_counted_for
+from beyondreach.sharing.selectors import shared_incidents_counted_for
 from beyondreach.statistics.dimensions import DIMENSIONS, Dimension, Key
 
 Measure = Literal["incidents", "targets"]
