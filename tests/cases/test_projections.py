@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from beyondreach.cases.export import (
     PARTNER,
@@ -77,3 +78,16 @@ def test_an_audience_reads_exactly_its_allow_list(snapshot: dict[str, Any], audi
             assert not hidden & set(item), (part, item)
     # A field the snapshot gains tomorrow reaches nobody until it is allowed.
     assert "tomorrow" not in project({**snapshot, "tomorrow": "secret"}, projection)
+
+
+def test_the_partner_api_schema_is_the_partner_allow_list(db: None) -> None:
+    """The shared incident's OpenAPI schema is cut from the owner's by PARTNER, so it states
+    exactly what a partner is sent: every allowed key, and of each part the allowed keys."""
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    shared = schemas["SharedIncidentOut"]["properties"]
+    assert set(shared) == set(PARTNER) | {"shared"}
+    for part, keep in PARTNER.items():
+        if keep is None:
+            continue
+        ref = shared[part]["items"]["$ref"].rsplit("/", 1)[-1]
+        assert set(schemas[ref]["properties"]) == keep, part

@@ -10,21 +10,21 @@ export adds later is not published until it is listed here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, create_model
 from pydantic_core import PydanticCustomError
 
 from beyondreach.cases import models as m
 from beyondreach.cases.duplicates import check_likely_duplicates
-from beyondreach.cases.export import WITHHELD, incident_view, person_view
+from beyondreach.cases.export import WITHHELD, Projection, incident_view, person_view
 from beyondreach.cases.inputs import (
     ActorData,
     GroupData,
@@ -496,6 +496,33 @@ class IncidentOut(Schema):
     due_date: date | None
     responses: list[ResponseOut]
     version: int
+
+
+def projected_schema(
+    name: str, projection: Projection, parts: Mapping[str, str], **extra: Any
+) -> type[Schema]:
+    """An audience's output schema, cut from IncidentOut by the audience's allow-list (a
+    `cases.export` Projection), so that what the audience is sent and what its schema says
+    are the one list (issue 9, item 7). A part whose items are cut is a schema of its own,
+    named in `parts` ("targets": "SharedTargetOut"); `extra` adds fields of the audience."""
+    fields: dict[str, Any] = {}
+    for key, info in IncidentOut.model_fields.items():
+        if key not in projection:
+            continue
+        keep = projection[key]
+        item: type[Schema] | None = get_args(info.annotation)[0] if keep is not None else None
+        if item is not None and keep is not None and set(item.model_fields) != keep:
+            cut: dict[str, Any] = {
+                k: (f.annotation, f) for k, f in item.model_fields.items() if k in keep
+            }
+            part = create_model(parts[key], __base__=Schema, **cut)
+            fields[key] = (list[part], info)  # type: ignore[valid-type]
+        else:
+            fields[key] = (info.annotation, info)
+    missing = set(projection) - set(fields)
+    if missing:  # an allowed key IncidentOut does not have: a mistake, found at import
+        raise TypeError(f"{name}: not in IncidentOut: {sorted(missing)}")
+    return create_model(name, __base__=Schema, **fields, **extra)
 
 
 class IncidentSummaryOut(Schema):

@@ -16,7 +16,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from beyondreach.cases.api import ActorOut, GroupOut, MechanismOut, PageIn, ResponseOut, page_of
+from beyondreach.cases.api import PageIn, page_of, projected_schema
+from beyondreach.cases.export import PARTNER
 from beyondreach.core.decorators import api_user
 from beyondreach.sharing.export import shared_incident_view
 from beyondreach.sharing.models import Share
@@ -30,30 +31,6 @@ from beyondreach.sharing.services import shared_incident_viewed
 router = Router(tags=["shared"])
 
 
-class SharedTargetOut(Schema):
-    pseudonym: str
-    name: str
-    role: str
-    target_group: str
-    relation: str
-    member_of: int | None
-
-
-class SharedOrganisationOut(Schema):
-    name: str
-    kind: str
-    country: str
-
-
-class SharedSourceOut(Schema):
-    kind: str
-    reference: str
-    publisher: str
-    published_on: date | None
-    reliability: str
-    independent: bool
-
-
 class ShareOut(Schema):
     by: str  # the owner organisation's name
     level: str
@@ -62,41 +39,18 @@ class ShareOut(Schema):
     withheld_because: str
 
 
-class SharedIncidentOut(Schema):
-    id: UUID
-    shared: ShareOut
-    title: str
-    narrative: str
-    start_date: date | None
-    start_precision: str
-    end_date: date | None
-    end_precision: str
-    ongoing: bool
-    origin_states: list[str]
-    host_countries: list[str]
-    host_reason: str
-    place: str
-    coordinates: str
-    tactics: list[str]
-    targets: list[SharedTargetOut]
-    groups: list[GroupOut]
-    organisations: list[SharedOrganisationOut]
-    target_count: int
-    actors: list[ActorOut]
-    legal_mechanisms: list[MechanismOut]
-    sources: list[SharedSourceOut]
-    verification: str
-    verification_overridden: bool
-    verification_reason: str
-    # The owner's judgement of scope, so pooled counts can leave out what the owner did not
-    # count; its reason stays with the owner, like its other internal notes.
-    scope: str
-    scope_criteria: list[str]
-    tlp: str
-    status: str
-    due_date: date | None
-    responses: list[ResponseOut]
-    version: int
+# What a partner reads: the owner's IncidentOut cut by the PARTNER allow-list, the one that
+# builds the partner's view (sharing/export.py), plus how it was shared.
+SharedIncidentOut = projected_schema(
+    "SharedIncidentOut",
+    PARTNER,
+    {
+        "targets": "SharedTargetOut",
+        "organisations": "SharedOrganisationOut",
+        "sources": "SharedSourceOut",
+    },
+    shared=(ShareOut, ...),
+)
 
 
 class SharedSummaryOut(Schema):
