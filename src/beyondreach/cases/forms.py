@@ -7,6 +7,7 @@ they name, so a rejected form comes back with everything the user typed.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from functools import lru_cache
 from typing import Any
@@ -404,34 +405,46 @@ def _names(row: dict[str, Any]) -> list[NameData]:
     return names
 
 
+# The parts whose formset rows are named as their dataclass's fields (cases/inputs.py, the
+# one declaration of each part's shape): the two mappers below read the names from there.
+_PLAIN_PARTS: dict[str, type[Any]] = {
+    "groups": GroupData,
+    "actors": ActorData,
+    "mechanisms": MechanismData,
+    "sources": SourceData,
+    "responses": ResponseData,
+}
+# IncidentData's fields that the form and the record do not hold as they are.
+_HEAD_READ_APART = {
+    "coordinates",
+    "scope",
+    "origin_states",
+    "host_countries",
+    "tactics",
+    "verification_override",
+    "scope_criteria",
+}
+
+
+def _fields_of(cls: type[Any]) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
+
+
 def incident_data_from_forms(
     form: IncidentForm, sets: dict[str, forms.BaseFormSet[Any]]
 ) -> IncidentData:
     c = form.cleaned_data
+    head: dict[str, Any] = {name: c[name] for name in _fields_of(IncidentData) if name in c}
+    head["coordinates"] = (c["coordinates"] or "").replace(" ", "")
+    head["scope"] = c["scope"] or m.Scope.IN_SCOPE
+    head["assignee_uuid"] = c["assignee"] or None
+    parts: dict[str, Any] = {
+        key: [cls(**{n: r[n] for n in _fields_of(cls)}) for r in _rows(sets[key])]
+        for key, cls in _PLAIN_PARTS.items()
+    }
     return IncidentData(
-        title=c["title"],
-        narrative=c["narrative"],
-        start_date=c["start_date"],
-        start_precision=c["start_precision"],
-        end_date=c["end_date"],
-        end_precision=c["end_precision"],
-        ongoing=c["ongoing"],
-        origin_states=c["origin_states"],
-        host_countries=c["host_countries"],
-        host_reason=c["host_reason"],
-        host_origin_confirmed=c["host_origin_confirmed"],
-        place=c["place"],
-        coordinates=(c["coordinates"] or "").replace(" ", ""),
-        tactics=c["tactics"],
-        tlp=c["tlp"],
-        status=c["status"],
-        due_date=c["due_date"],
-        assignee_uuid=c["assignee"] or None,
-        verification_override=c["verification_override"],
-        verification_reason=c["verification_reason"],
-        scope=c["scope"] or m.Scope.IN_SCOPE,
-        scope_criteria=c["scope_criteria"],
-        scope_reason=c["scope_reason"],
+        **head,
+        **parts,
         targets=[
             TargetData(
                 role=r["role"],
@@ -443,15 +456,6 @@ def incident_data_from_forms(
             )
             for r in _rows(sets["targets"])
         ],
-        groups=[
-            GroupData(
-                size=r["size"],
-                target_group=r["target_group"],
-                country=r["country"],
-                description=r["description"],
-            )
-            for r in _rows(sets["groups"])
-        ],
         organisations=[
             OrganisationData(
                 organisation_uuid=r["organisation"],
@@ -460,61 +464,6 @@ def incident_data_from_forms(
                 country=r["country"],
             )
             for r in _rows(sets["organisations"])
-        ],
-        actors=[
-            ActorData(
-                role=r["role"], actor_type=r["actor_type"], country=r["country"], name=r["name"]
-            )
-            for r in _rows(sets["actors"])
-        ],
-        mechanisms=[
-            MechanismData(
-                **{
-                    k: r[k]
-                    for k in (
-                        "kind",
-                        "reference",
-                        "issued_by",
-                        "issued_on",
-                        "issued_precision",
-                        "status",
-                        "status_on",
-                    )
-                }
-            )
-            for r in _rows(sets["mechanisms"])
-        ],
-        sources=[
-            SourceData(
-                **{
-                    k: r[k]
-                    for k in (
-                        "reference",
-                        "kind",
-                        "publisher",
-                        "published_on",
-                        "reliability",
-                        "independent",
-                    )
-                }
-            )
-            for r in _rows(sets["sources"])
-        ],
-        responses=[
-            ResponseData(
-                **{
-                    k: r[k]
-                    for k in (
-                        "kind",
-                        "description",
-                        "started_on",
-                        "started_precision",
-                        "outcome",
-                        "outcome_on",
-                    )
-                }
-            )
-            for r in _rows(sets["responses"])
         ],
     )
 
@@ -555,100 +504,52 @@ def incident_initial(
 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """Form values of a stored incident, for its edit page."""
     head: dict[str, Any] = {
-        "title": incident.title,
-        "narrative": incident.narrative,
-        "start_date": incident.start_date,
-        "start_precision": incident.start_precision,
-        "end_date": incident.end_date,
-        "end_precision": incident.end_precision,
-        "ongoing": incident.ongoing,
-        "origin_states": [o.country for o in incident.origins.all()],
-        "host_countries": [h.country for h in incident.hosts.all()],
-        "host_reason": incident.host_reason,
-        "host_origin_confirmed": incident.host_origin_confirmed,
-        "place": incident.place,
-        "coordinates": incident.coordinates,
-        "tactics": [t.tactic for t in incident.tactics.all()],
-        "tlp": incident.tlp,
-        "status": incident.status,
-        "due_date": incident.due_date,
-        "assignee": str(incident.assignee.uuid) if incident.assignee else "",
-        "verification_override": incident.verification if incident.verification_overridden else "",
-        "verification_reason": incident.verification_reason,
-        "scope": incident.scope,
-        "scope_criteria": list(incident.scope_criteria),
-        "scope_reason": incident.scope_reason,
+        name: getattr(incident, name)
+        for name in _fields_of(IncidentData)
+        if name in IncidentForm.base_fields and name not in _HEAD_READ_APART
     }
+    head.update(
+        coordinates=incident.coordinates,
+        scope=incident.scope,
+        origin_states=[o.country for o in incident.origins.all()],
+        host_countries=[h.country for h in incident.hosts.all()],
+        tactics=[t.tactic for t in incident.tactics.all()],
+        assignee=str(incident.assignee.uuid) if incident.assignee else "",
+        verification_override=incident.verification if incident.verification_overridden else "",
+        scope_criteria=list(incident.scope_criteria),
+    )
     groups = [g.pk for g in incident.groups.all()]
-    parts: dict[str, list[dict[str, Any]]] = {
-        "targets": [
-            {
-                "person": t.person.uuid,
-                "name": _person_label(t.person),
-                "role": t.role,
-                "target_group": t.target_group,
-                "relation": t.relation,
-                "member_of": groups.index(t.group_id) if t.group_id in groups else None,
-            }
-            for t in incident.targets.all()
-        ],
-        "groups": [
-            {
-                "size": g.size,
-                "target_group": g.target_group,
-                "country": g.country,
-                "description": g.description,
-            }
-            for g in incident.groups.all()
-        ],
-        "organisations": [
-            {
-                "organisation": o.target.uuid,
-                "name": o.target.name,
-                "kind": o.target.kind,
-                "country": o.target.country,
-            }
-            for o in incident.organisation_targets.all()
-        ],
-        "actors": [
-            {"role": a.role, "actor_type": a.actor_type, "country": a.country, "name": a.name}
-            for a in incident.actors.all()
-        ],
-        "mechanisms": [
-            {
-                "kind": x.kind,
-                "reference": x.reference,
-                "issued_by": x.issued_by,
-                "issued_on": x.issued_on,
-                "issued_precision": x.issued_precision,
-                "status": x.status,
-                "status_on": x.status_on,
-            }
-            for x in incident.mechanisms.all()
-        ],
-        "sources": [
-            {
-                "reference": s.reference,
-                "kind": s.kind,
-                "publisher": s.publisher,
-                "published_on": s.published_on,
-                "reliability": s.reliability,
-                "independent": s.independent,
-            }
-            for s in incident.sources.all()
-        ],
-        "responses": [
-            {
-                "kind": r.kind,
-                "description": r.description,
-                "started_on": r.started_on,
-                "started_precision": r.started_precision,
-                "outcome": r.outcome,
-                "outcome_on": r.outcome_on,
-            }
-            for r in incident.responses.all()
-        ],
+    related: dict[str, Any] = {
+        "groups": incident.groups,
+        "actors": incident.actors,
+        "mechanisms": incident.mechanisms,
+        "sources": incident.sources,
+        "responses": incident.responses,
     }
+    parts: dict[str, list[dict[str, Any]]] = {
+        key: [{n: getattr(row, n) for n in _fields_of(cls)} for row in related[key].all()]
+        for key, cls in _PLAIN_PARTS.items()
+    }
+    parts["targets"] = [
+        {
+            "person": t.person.uuid,
+            "name": _person_label(t.person),
+            "role": t.role,
+            "target_group": t.target_group,
+            "relation": t.relation,
+            "member_of": groups.index(t.group_id) if t.group_id in groups else None,
+        }
+        for t in incident.targets.all()
+    ]
+    parts["organisations"] = [
+        {
+            "organisation": o.target.uuid,
+            "name": o.target.name,
+            "kind": o.target.kind,
+            "country": o.target.country,
+        }
+        for o in incident.organisation_targets.all()
+    ]
     return head, parts
 
 
