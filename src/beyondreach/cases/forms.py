@@ -284,6 +284,11 @@ class GroupForm(Form):
 
 class OrganisationTargetForm(Form):
     organisation = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Asked as TargetForm.same_person is: the recorded organisations whose name matches the
+    # one typed (views.ask_same_organisation), or NEW_PERSON for a new organisation.
+    same_organisation = forms.CharField(
+        required=False, widget=forms.HiddenInput, label="Same organisation?"
+    )
     name = forms.CharField(max_length=300, required=False, label="Organisation's name")
     kind = forms.ChoiceField(choices=_blank(m.OrganisationKind.choices), required=False)
     country = forms.ChoiceField(choices=COUNTRY_CHOICES, required=False)
@@ -387,9 +392,9 @@ def _rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _chosen_person(row: dict[str, Any]) -> uuid.UUID | None:
-    """The recorded person chosen as the same as the name typed, if one was."""
-    chosen = row.get("same_person") or ""
+def _chosen_person(row: dict[str, Any], field: str = "same_person") -> uuid.UUID | None:
+    """The recorded person (or organisation) chosen as the same as the name typed."""
+    chosen = row.get(field) or ""
     if chosen in ("", NEW_PERSON):
         return None
     try:
@@ -458,7 +463,7 @@ def incident_data_from_forms(
         ],
         organisations=[
             OrganisationData(
-                organisation_uuid=r["organisation"],
+                organisation_uuid=r["organisation"] or _chosen_person(r, "same_organisation"),
                 name=r["name"],
                 kind=r["kind"] or m.OrganisationKind.OTHER,
                 country=r["country"],

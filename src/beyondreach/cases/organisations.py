@@ -9,7 +9,7 @@ import uuid
 from django.db.models import Count, QuerySet
 
 from beyondreach.cases import models as m
-from beyondreach.cases.names import blind
+from beyondreach.cases.names import blind, name_tokens, token_keys
 from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, parse_record_id
 from beyondreach.core.indexes import newest_first
@@ -21,6 +21,29 @@ def organisation_alias(target: m.TargetedOrganisation) -> str:
     """A stable alias, as a person's pseudonym: the same organisation reads the same on every
     page, yet names nothing, for roles that see no identities."""
     return "O-" + blind(org_keys(target.organisation_id).pseudonym, str(target.uuid))[:10].upper()
+
+
+# Read at most this many to offer a match: an organisation records tens or hundreds.
+CANDIDATES_READ = 2000
+
+
+def organisation_candidates(user: User, name: str) -> list[m.TargetedOrganisation]:
+    """Recorded organisations whose name holds every word of `name`, in any script or
+    spelling ("Радио Свобода" and "Radio Svoboda"), to ask before recording one twice.
+
+    Organisations have no blind index: their names are opened in memory here, a few hundred
+    at most per organisation, and never leave this function but as the records."""
+    if not user.sees_identities:
+        return []
+    wanted = [token_keys(t) for t in name_tokens(name)]
+    if not wanted:
+        return []
+    found = []
+    for target in targeted_organisations_of(user)[:CANDIDATES_READ]:
+        have = set().union(*(token_keys(t) for t in name_tokens(target.name)))
+        if all(keys & have for keys in wanted):
+            found.append(target)
+    return found
 
 
 def targeted_organisations_of(user: User) -> QuerySet[m.TargetedOrganisation]:

@@ -36,6 +36,7 @@ from beyondreach.cases.forms import (
     set_choices,
 )
 from beyondreach.cases.merges import person_merge, person_merge_undo
+from beyondreach.cases.organisations import organisation_alias, organisation_candidates
 from beyondreach.cases.selectors import (
     COUNTED,
     NO_HOST,
@@ -317,7 +318,8 @@ def incident_form_page(
     if more:  # "add a row" keeps everything typed and shows one more blank row
         return _render_form(request, form, sets, incident, validate=False)
     if form.is_valid() and all(s.is_valid() for s in sets.values()):
-        if ask_same_person(user, sets["targets"]):
+        asked = ask_same_person(user, sets["targets"])
+        if ask_same_organisation(user, sets["organisations"]) or asked:
             return _render_form(request, form, sets, incident, status=400)
         try:
             data = incident_data_from_forms(form, sets)
@@ -341,31 +343,63 @@ def ask_same_person(user: User, targets: forms.BaseFormSet) -> bool:  # type: ig
     persons whose names match it, in any script: one typed "Гульнара Тохтиева" may be the
     "Gulnara Tokhtieva" of an earlier incident. Without JavaScript: the form comes back
     with the question, answered on the next post. True when a row asks."""
+    return _ask_same(
+        targets,
+        "same_person",
+        lambda c: [
+            (str(p.uuid), _candidate_label(p))
+            for p in person_candidates(user, [c.get("name") or "", c.get("other_name") or ""])
+        ],
+        "person",
+    )
+
+
+def ask_same_organisation(user: User, rows: forms.BaseFormSet) -> bool:  # type: ignore[type-arg]
+    """The same question for an organisation named again: "Exile Radio" may be recorded."""
+    return _ask_same(
+        rows,
+        "same_organisation",
+        lambda c: [
+            (str(o.uuid), _organisation_label(o))
+            for o in organisation_candidates(user, c.get("name") or "")
+        ],
+        "organisation",
+    )
+
+
+def _ask_same(
+    rows: forms.BaseFormSet,  # type: ignore[type-arg]
+    field_name: str,
+    candidates_of: Callable[[dict[str, Any]], list[tuple[str, str]]],
+    noun: str,
+) -> bool:
     asked = False
-    for row in targets.forms:
+    for row in rows.forms:
         c = row.cleaned_data if row.has_changed() else {}
-        if not c or c.get("DELETE") or c.get("person"):
+        if not c or c.get("DELETE") or c.get(noun):
             continue
-        candidates = person_candidates(user, [c.get("name") or "", c.get("other_name") or ""])
-        offered = {str(p.uuid) for p in candidates}
-        answer = c.get("same_person") or ""
-        if not candidates or answer == NEW_PERSON or answer in offered:
+        candidates = candidates_of(c)
+        answer = c.get(field_name) or ""
+        if not candidates or answer == NEW_PERSON or answer in {v for v, _ in candidates}:
             continue
-        field = row.fields["same_person"]
+        field = row.fields[field_name]
         field.widget = forms.RadioSelect(
-            choices=[
-                *((str(p.uuid), _candidate_label(p)) for p in candidates),
-                (NEW_PERSON, "A new person: none of these"),
-            ]
+            choices=[*candidates, (NEW_PERSON, f"A new {noun}: none of these")]
         )
         count = len(candidates)
         row.add_error(
-            "same_person",
-            f"{count} recorded person{pluralize(count)} match{pluralize(count, 'es,')} this "
-            "name. Is it the same person? Choose one, or a new person.",
+            field_name,
+            f"{count} recorded {noun}{pluralize(count)} match{pluralize(count, 'es,')} this "
+            f"name. Is it the same {noun}? Choose one, or a new {noun}.",
         )
         asked = True
     return asked
+
+
+def _organisation_label(o: m.TargetedOrganisation) -> str:
+    kind = dict(m.OrganisationKind.choices).get(o.kind, o.kind)
+    where = f", {o.country}" if o.country else ""
+    return f"{o.name} ({organisation_alias(o)}; {kind}{where})"
 
 
 def _candidate_label(p: PersonCandidate) -> str:
