@@ -44,10 +44,6 @@ def test_a_second_incident_names_the_organisation_recorded_before(
     row = page.get_by_role("group", name="Organisation 1")
     expect(row.get_by_text("1 recorded organisation matches this name")).to_be_visible()
     row.get_by_label("Radio Svoboda", exact=False).check()
-    row.screenshot(path="/tmp/shots/same_org.png")
-    page.set_viewport_size({"width": 390, "height": 844})
-    row.screenshot(path="/tmp/shots/same_org_phone.png")
-    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Save incident").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Bomb threat against the radio's office"
