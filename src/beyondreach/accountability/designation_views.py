@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from beyondreach.accountability import forms as af
+from beyondreach.accountability.list_filters import designations_filtered
 from beyondreach.accountability.selectors import (
     access_designation,
     access_designation_step,
@@ -33,8 +34,10 @@ from beyondreach.core.decorators import member_required, request_user
 @require_safe
 def designation_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    rows = [(d, person_label(user, d)) for d in designations_of(user)[:500]]
-    return render(request, "accountability/designation_list.html", {"rows": rows})
+    found, chosen = designations_filtered(designations_of(user), request.GET)
+    rows = [(d, person_label(user, d)) for d in found[:500]]
+    context = {"rows": rows, "chosen": chosen}
+    return render(request, "accountability/designation_list.html", context)
 
 
 @member_required(write=True)

@@ -127,3 +127,32 @@ def access_designation_step(user: User, step_id: str | uuid.UUID) -> am.Designat
 
 def person_interpol_cases(person: cm.Person) -> list[am.InterpolCase]:
     return list(person.interpol_cases.order_by("-created_at"))
+
+
+@dataclass(frozen=True)
+class DesignationCounts:
+    """The organisation's designations counted by listing state (issue 12, item 6), with
+    their status now. Coded parts only: every role sees them."""
+
+    statuses: list[tuple[str, str]]  # code, label: the columns, those counted only
+    by_state: list[tuple[str, list[int], int]]  # listing state, a count per status, its total
+    total: int
+
+
+def designation_counts(user: User) -> DesignationCounts:
+    cells = {
+        (state, status): n
+        for state, status, n in am.Designation.objects.filter(organisation_id=_org_id(user))
+        .values_list("listing_state", "status")
+        .annotate(n=Count("id"))
+    }
+    statuses = [
+        (c, str(label)) for c, label in am.DesignationStatus.choices if c in {s for _, s in cells}
+    ]
+    states = {s for s, _ in cells}
+    total_of = {s: sum(n for (st, _), n in cells.items() if st == s) for s in states}
+    by_state = [
+        (s, [cells.get((s, c), 0) for c, _ in statuses], total_of[s])
+        for s in sorted(states, key=lambda s: (-total_of[s], s))
+    ]
+    return DesignationCounts(statuses=statuses, by_state=by_state, total=sum(total_of.values()))

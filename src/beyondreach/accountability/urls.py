@@ -1,5 +1,6 @@
 from django.urls import path
 
+from beyondreach.accountability import ccf_pack_views as cpv
 from beyondreach.accountability import designation_views as dv
 from beyondreach.accountability import perpetrator_views as pv
 from beyondreach.accountability import views
@@ -9,6 +10,12 @@ urlpatterns = [
     path("interpol/new/<str:person_id>/", views.interpol_case_new, name="interpol-case-new"),
     path("interpol/<str:case_id>/", views.interpol_case_detail, name="interpol-case-detail"),
     path("interpol/<str:case_id>/ccf/", views.interpol_ccf_file, name="interpol-ccf-file"),
+    path("interpol/<str:case_id>/ccf-pack/", cpv.interpol_ccf_pack, name="interpol-ccf-pack"),
+    path(
+        "interpol/<str:case_id>/ccf-pack/print/",
+        cpv.interpol_ccf_pack_print,
+        name="interpol-ccf-pack-print",
+    ),
     path("interpol/<str:case_id>/steps/", views.interpol_step_add, name="interpol-step-add"),
     path(
         "interpol/<str:case_id>/status/",

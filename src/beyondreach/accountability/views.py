@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from beyondreach.accountability import forms as af
+from beyondreach.accountability.list_filters import interpol_cases_filtered
 from beyondreach.accountability.selectors import (
     access_ccf_request,
     access_interpol_case,
@@ -58,8 +59,9 @@ def person_label(user: User, case: Any) -> str:
 @require_safe
 def interpol_case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    rows = [(c, person_label(user, c)) for c in interpol_cases_of(user)[:500]]
-    context = {"rows": rows, "counts": interpol_counts(user)}
+    cases, chosen = interpol_cases_filtered(user, interpol_cases_of(user), request.GET)
+    rows = [(c, person_label(user, c)) for c in cases[:500]]
+    context = {"rows": rows, "counts": interpol_counts(user), "chosen": chosen}
     return render(request, "accountability/case_list.html", context)
 
 

@@ -1,9 +1,32 @@
 from django.urls import path
 
-from beyondreach.statistics import publish_views, views
+from beyondreach.statistics import accountability_views, publish_views, views
 
 urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
+    path(
+        "statistics/interpol/",
+        accountability_views.accountability_page,
+        name="statistics-accountability",
+    ),
+    path(
+        "statistics/interpol/notices.csv",
+        accountability_views.accountability_csv,
+        {"table": "notices"},
+        name="statistics-notices-csv",
+    ),
+    path(
+        "statistics/interpol/grounds.csv",
+        accountability_views.accountability_csv,
+        {"table": "grounds"},
+        name="statistics-grounds-csv",
+    ),
+    path(
+        "statistics/interpol/designations.csv",
+        accountability_views.accountability_csv,
+        {"table": "designations"},
+        name="statistics-designations-csv",
+    ),
     path("statistics/publish/", publish_views.publish_page, name="statistics-publish"),
     path("statistics/publish/remove/", publish_views.unpublish, name="statistics-unpublish"),
     path("statistics/report/", views.statistics_report_page, name="statistics-report"),
