@@ -437,12 +437,15 @@ def _undated(today: date) -> IncidentData:
     return IncidentData(
         title="Threats to the brother of an exiled blogger, date not known",
         narrative=f"{FICTIONAL} The blogger learned years later that his brother had been "
-        "warned by officials to make him stop writing; neither remembers when.",
+        "warned by officials to make him stop writing for the outlet; neither remembers when.",
         start_date=None,
         start_precision="unknown",
         host_countries=["LT"],
         origin_states=["BY"],
         tactics=["family_coercion", "threats"],
+        # The designated company of _designation, typed another way: recorded twice, so that
+        # the demo's targeted organisations have a merge to try.
+        organisations=[OrganisationData(name="Exile Media North", kind="media_outlet")],
         sources=[SourceData(reference="The blogger's account", kind="testimony")],
         tlp="amber",
         status="triage",
