@@ -12,6 +12,7 @@ from django.test import Client
 from beyondreach.cases.export import (
     PARTNER,
     PROTECTION_BODY,
+    WITHHELD,
     Projection,
     incident_snapshot,
     project,
@@ -47,6 +48,12 @@ def snapshot(personas: Personas) -> dict[str, Any]:
             responses=[ResponseData(kind="referral", description="Sent")],
             organisations=[OrganisationData(name="Exile Radio", kind="media_outlet")],
             assignee_uuid=personas.case_worker.uuid,
+            place="Istanbul",
+            coordinates="41.0082,28.9784",
+            verification_override="corroborated",
+            verification_reason="The family confirmed it to us.",
+            scope="borderline",
+            scope_reason="No clear state link yet.",
         ),
     )
     return incident_snapshot(access_incident(personas.case_worker, incident.uuid))
@@ -91,3 +98,49 @@ def test_the_partner_api_schema_is_the_partner_allow_list(db: None) -> None:
             continue
         ref = shared[part]["items"]["$ref"].rsplit("/", 1)[-1]
         assert set(schemas[ref]["properties"]) == keep, part
+
+
+# What a role that sees no identities (analyst, viewer) reads of the snapshot as it is; every
+# other field is withheld (cases.export.WITHHELD), and persons are named by pseudonym only.
+ANALYST_WITHHELD = {
+    "title",
+    "narrative",
+    "place",
+    "coordinates",
+    "verification_reason",
+    "scope_reason",
+}
+ANALYST_WITHHELD_IN_PARTS = {
+    "targets": {"name"},
+    "groups": {"description"},
+    "organisations": {"name"},
+    "actors": {"name"},
+    "legal_mechanisms": {"reference"},
+    "sources": {"reference", "publisher"},
+    "responses": {"description"},
+}
+ANALYST_PARTS = set(ANALYST_WITHHELD_IN_PARTS)
+
+
+def test_the_pseudonymised_view_withholds_exactly_the_identifying_fields(
+    personas: Personas, snapshot: dict[str, Any]
+) -> None:
+    """Field by field, as for the audiences outside: a field the snapshot gains fails here
+    until someone decides whether a role without identities reads it."""
+    incident = access_incident(personas.case_worker, snapshot["id"])
+    pseudonymised = incident_snapshot(incident, identities=False)
+    assert set(pseudonymised) == set(snapshot)
+    filled = {k for k, v in snapshot.items() if v not in ("", None, []) and k not in ANALYST_PARTS}
+    withheld = {k for k in filled if pseudonymised[k] != snapshot[k]}
+    assert filled >= ANALYST_WITHHELD  # the fixture fills every one
+    assert withheld == ANALYST_WITHHELD
+    assert all(pseudonymised[k] == WITHHELD for k in withheld)
+    for part, hidden in ANALYST_WITHHELD_IN_PARTS.items():
+        for mine, theirs in zip(snapshot[part], pseudonymised[part], strict=True):
+            differ = {k for k in mine if mine[k] != theirs[k]}
+            assert differ == {k for k in hidden if mine[k]}, part
+            assert all(theirs[k] == WITHHELD for k in differ), part
+    parts_read = {
+        k for k, v in snapshot.items() if isinstance(v, list) and v and isinstance(v[0], dict)
+    }
+    assert parts_read <= set(ANALYST_WITHHELD_IN_PARTS), "decide what the new part withholds"
