@@ -26,6 +26,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.security import HttpBearer
 
+from beyondreach.accountability.api import router as accountability_router
 from beyondreach.alerts.api import router as alerts_router
 from beyondreach.cases.api import router as cases_router
 from beyondreach.core.errors import ApplicationError
@@ -157,6 +158,7 @@ api.add_router("", referrals_router)
 api.add_router("", statistics_router)
 api.add_router("", imports_router)
 api.add_router("", exports_router)
+api.add_router("", accountability_router)
 
 
 def _field_path(loc: Sequence[Any]) -> str:

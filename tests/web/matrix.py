@@ -33,7 +33,7 @@ from beyondreach.cases.services import incident_create, person_create
 from beyondreach.core.attachments import prepare_attachment
 from beyondreach.reports.services import channel_open, member_key_create, report_submit
 
-from ..accountability import matrix_ccf, matrix_interpol, matrix_perpetrators
+from ..accountability import matrix_api, matrix_ccf, matrix_interpol, matrix_perpetrators
 from ..alerts.matrix import alerts_records
 from ..cases import matrix_organisations
 from ..cases.factories import incident_data
@@ -236,6 +236,7 @@ API: dict[str, Entry] = {
     **matrix_imports.API,
     **matrix_exports.API,
     **matrix_publish.API,
+    **matrix_api.API,
 }
 
 

@@ -25,6 +25,7 @@ from django.test import Client
 from beyondreach.core.models import Organisation, User
 from beyondreach.core.services import api_token_create, user_create
 
+from ..accountability import matrix_api
 from ..api.conftest import bearer, incident_body
 from ..conftest import PASSWORD, Personas, verified_client
 from .matrix import (
@@ -207,6 +208,7 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("api/v1/incidents", "POST"): _body(),
     ("api/v1/incidents/<incident_id>", "PUT"): _body(),
     ("api/v1/persons", "POST"): _body()["targets"][0]["person"],
+    **matrix_api.API_BODIES,
 }
 
 
