@@ -11,7 +11,15 @@ from django.test.utils import CaptureQueriesContext
 
 from beyondreach.screening.index import search
 from beyondreach.screening.lists import list_load
-from beyondreach.screening.matching import Candidate, Subject, name_keys, name_tokens, score
+from beyondreach.screening.matching import (
+    Candidate,
+    Subject,
+    name_keys,
+    name_tokens,
+    score,
+    spelling_key,
+)
+from beyondreach.screening.models import ListTokenCount
 from beyondreach.screening.services import THRESHOLD
 
 from .helpers import DATA, T1, list_file, person_line
@@ -74,3 +82,34 @@ def test_retrieval_reads_the_index_in_two_queries_whatever_the_list_size(tmp_pat
     assert len(queries) == 2  # the postings in one statement, then the candidates' rows
     assert [f.ftm_id for f in found] == ["nav"]
     assert found[0].list_name == "big"
+
+
+@pytest.mark.django_db
+def test_a_name_many_list_entities_share_needs_the_birth_date(tmp_path: Path) -> None:
+    # Twelve persons written 王伟 and 汪炜 ("Wang Wei" both) and one Xi Jinping, among
+    # others of rare names: how many share a name part is counted at load.
+    wangs = [
+        person_line(f"wang-{i}", ["王伟" if i % 2 else "汪炜"], birthDate=[f"{1950 + i}-03-01"])
+        for i in range(12)
+    ]
+    others = [person_line(f"p{i}", [f"Person Number{i} Filler"]) for i in range(30)]
+    xi = person_line("xi", ["习近平"], birthDate=["1953-06-15"])
+    list_load(path=list_file(tmp_path / "l.json", *wangs, *others, xi), name="cn")
+    assert ListTokenCount.objects.get(key=spelling_key("wang")).count == 12
+    assert ListTokenCount.objects.get(key=ListTokenCount.TOTAL_KEY).count == 43
+
+    # Without a birth date, "Wang Wei" is any of the twelve: none alerts.
+    found = search(Subject(("Wang Wei",)), threshold=0.0)
+    assert len([f for f in found if f.ftm_id.startswith("wang-")]) == 12
+    assert all(f.score.score < THRESHOLD for f in found)
+    assert "a common name in the lists" in found[0].score.reason
+    # With the birth year, the one born that year does.
+    dated = search(Subject(("Wang Wei",), birth_date="1955"), threshold=THRESHOLD)
+    assert [f.ftm_id for f in dated] == ["wang-5"]
+    # A name only one entity has needs nothing more, in either script.
+    assert [f.ftm_id for f in search(Subject(("Xi Jinping",)), threshold=THRESHOLD)] == ["xi"]
+
+    # A reload counts the new file only.
+    list_load(path=list_file(tmp_path / "l2.json", *wangs[:3], xi), name="cn")
+    assert ListTokenCount.objects.get(key=spelling_key("wang")).count == 3
+    assert ListTokenCount.objects.get(key=ListTokenCount.TOTAL_KEY).count == 4

@@ -17,8 +17,16 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count
 
-from beyondreach.screening.matching import Candidate, Score, Subject, name_keys, score
-from beyondreach.screening.models import ListEntity, ListKey
+from beyondreach.screening.matching import (
+    Candidate,
+    Rarity,
+    Score,
+    Subject,
+    name_keys,
+    score,
+    subject_count_keys,
+)
+from beyondreach.screening.models import ListEntity, ListKey, ListTokenCount
 
 KEY_CAP = 2000
 TOP_K = 150
@@ -36,18 +44,29 @@ class Found:
     score: Score
 
 
-def _postings(keys: Sequence[str], cap: int) -> dict[str, list[int]]:
-    """Up to cap + 1 entity ids for each key, in one statement."""
-    if not keys:
+def _postings(
+    keys: Sequence[str], cap: int, count_keys: Sequence[str] = ()
+) -> dict[str, list[int]]:
+    """Up to cap + 1 entity ids for each key, and the lists' counts of each count key (one
+    number per list that has it, under the count key), in one statement."""
+    if not keys and not count_keys:
         return {}
     quote = connection.ops.quote_name
     table, key_column = quote(ListKey._meta.db_table), quote("key")
-    # S608: the table's and column's names are ours, quoted; every value is a parameter.
+    counts = quote(ListTokenCount._meta.db_table)
+    # S608: the tables' and columns' names are ours, quoted; every value is a parameter.
     one = f"SELECT entity_id FROM {table} WHERE {key_column} = %s LIMIT %s"  # noqa: S608
     parts = [f"SELECT %s AS k, entity_id FROM ({one}) AS p{i}" for i in range(len(keys))]  # noqa: S608
     params: list[str | int] = []
     for key in keys:
         params += [key, key, cap + 1]
+    if count_keys:
+        marks = ", ".join(["%s"] * len(count_keys))
+        parts.append(
+            f"SELECT {quote('key')}, {quote('count')} FROM {counts} "  # noqa: S608
+            f"WHERE {key_column} IN ({marks})"
+        )
+        params += list(count_keys)
     found: dict[str, list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
@@ -70,19 +89,30 @@ def _frequent_fallback(keys: Sequence[str], limit: int) -> list[int]:
     return [row["entity"] for row in rows]
 
 
-def candidate_ids(subject: Subject, *, cap: int = KEY_CAP, top: int = TOP_K) -> list[int]:
+def _candidates(subject: Subject, cap: int, top: int) -> tuple[list[int], Rarity]:
+    """The TOP_K candidates' ids, and the rarity of the subject's name parts in the lists."""
     keys = sorted(name_keys(subject.names))
-    postings = _postings(keys, cap)
+    wanted = sorted(subject_count_keys(subject.names) | {ListTokenCount.TOTAL_KEY})
+    postings = _postings(keys, cap, wanted)
+    counted = {k: postings.pop(k) for k in wanted if k in postings}
+    rarity = Rarity(
+        total=sum(counted.pop(ListTokenCount.TOTAL_KEY, [])),
+        counts={k: sum(v) for k, v in counted.items()},
+    )
     rare = {k: ids for k, ids in postings.items() if len(ids) <= cap}
     if not rare:
-        return _frequent_fallback([k for k in keys if k in postings], top)
+        return _frequent_fallback([k for k in keys if k in postings], top), rarity
     weight: dict[int, float] = defaultdict(float)
     for ids in rare.values():
         # A hit on a rare key counts a little more than one on a common key.
         value = 1.0 + 1.0 / len(ids)
         for entity in ids:
             weight[entity] += value
-    return sorted(weight, key=lambda e: -weight[e])[:top]
+    return sorted(weight, key=lambda e: -weight[e])[:top], rarity
+
+
+def candidate_ids(subject: Subject, *, cap: int = KEY_CAP, top: int = TOP_K) -> list[int]:
+    return _candidates(subject, cap, top)[0]
 
 
 def search(
@@ -94,7 +124,7 @@ def search(
     top: int = TOP_K,
 ) -> list[Found]:
     """The list entities scoring at least `threshold` against the subject, best first."""
-    ids = candidate_ids(subject, cap=cap, top=top)
+    ids, rarity = _candidates(subject, cap, top)
     if not ids:
         return []
     rows = (
@@ -120,7 +150,7 @@ def search(
             birth_dates=tuple(row.birth_dates),
             countries=frozenset(row.countries),
         )
-        result = score(subject, candidate)
+        result = score(subject, candidate, rarity)
         if result.score >= threshold:
             found.append(
                 Found(

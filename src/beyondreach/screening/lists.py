@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -27,8 +28,8 @@ from followthemoney.proxy import EntityProxy
 
 from beyondreach.accountability.sanctions import sanctions_store
 from beyondreach.core.errors import ApplicationError
-from beyondreach.screening.matching import name_keys, name_tokens
-from beyondreach.screening.models import ListEntity, ListKey, PublicList
+from beyondreach.screening.matching import entity_token_keys, name_keys, name_tokens
+from beyondreach.screening.models import ListEntity, ListKey, ListTokenCount, PublicList
 
 BATCH = 2000
 NAMES_MAX = 40  # an entity with more names (translations into 24 languages) keeps these
@@ -136,6 +137,7 @@ def list_load(*, path: Path, name: str | None = None, force: bool = False) -> Lo
             # Keys first: their link to the entity does nothing on delete (models.py).
             ListKey.objects.filter(public_list=public_list).delete()
             ListEntity.objects.filter(public_list=public_list).delete()
+            ListTokenCount.objects.filter(public_list=public_list).delete()
             public_list.version += 1
         with path.open(encoding="utf-8") as lines:
             loaded = entities_store(public_list, entities_read(lines))
@@ -148,9 +150,11 @@ def list_load(*, path: Path, name: str | None = None, force: bool = False) -> Lo
 
 
 def entities_store(public_list: PublicList, entities: Iterable[ParsedEntity]) -> int:
-    """Insert entities and their match keys in batches, in the caller's transaction."""
+    """Insert entities and their match keys in batches, in the caller's transaction; then
+    how many entities have each name part (the rarity the scorer weighs parts by)."""
     iterator = iter(entities)
     total = 0
+    counts: Counter[str] = Counter()
     while batch := list(islice(iterator, BATCH)):
         rows = ListEntity.objects.bulk_create(
             [
@@ -177,5 +181,12 @@ def entities_store(public_list: PublicList, entities: Iterable[ParsedEntity]) ->
             ],
             batch_size=BATCH * 4,
         )
+        for e in batch:
+            counts.update(entity_token_keys(e.names))
         total += len(batch)
+    counts[ListTokenCount.TOTAL_KEY] = total
+    ListTokenCount.objects.bulk_create(
+        (ListTokenCount(public_list=public_list, key=k, count=n) for k, n in counts.items()),
+        batch_size=BATCH * 4,
+    )
     return total

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations, permutations
@@ -162,7 +162,7 @@ def arabic_skeleton(token: str) -> str:
     return _REPEATS.sub(r"\1", token)
 
 
-def _token_key(token: str) -> str:
+def token_key(token: str) -> str:
     """The skeleton; one of a single consonant is marked by the first letter's kind
     ("Ilya" and "Ilia" are "v:l"); a token with no consonant is its own key."""
     skel = skeleton(token)
@@ -178,10 +178,39 @@ def _pair_keys(tokens: Sequence[str]) -> set[str]:
     part, its key. Particles ("bin") are left out: "Mohammed bin Salman" is keyed
     "md|slmn", which "Muhammad Salman" and "محمد بن سلمان" share."""
     parts = [t for t in tokens if t not in PARTICLES] or list(tokens)
-    keys = sorted({_token_key(t) for t in parts[:PARTS_MAX]})
+    keys = sorted({token_key(t) for t in parts[:PARTS_MAX]})
     if len(keys) == 1:
         return {keys[0]}
     return {f"{a}|{b}"[:KEY_MAX] for a, b in combinations(keys, 2)}
+
+
+def spelling_key(token: str) -> str:
+    """The key of a token's spelling, the commonest transliteration choices undone: what
+    a name part matched letter for letter is counted by."""
+    return f"={_soft(token)}"[:KEY_MAX]
+
+
+def count_keys(token: str) -> tuple[str, str]:
+    """The two keys a name part is counted by in a list: its skeleton (how many entities
+    have a part it would match loosely: "Bakirov" and "Bekirov") and its spelling."""
+    return token_key(token), spelling_key(token)
+
+
+def entity_token_keys(names: Iterable[str]) -> set[str]:
+    """The count keys of every part of an entity's names, once each (particles left out):
+    what the list's token counts count, one per entity."""
+    return {
+        key
+        for name in names
+        for t in name_tokens(name)
+        if t not in PARTICLES
+        for key in count_keys(t)
+    }
+
+
+def subject_count_keys(names: Iterable[str]) -> set[str]:
+    """The count keys a query needs: those of the subject's name parts."""
+    return entity_token_keys(names)
 
 
 def name_keys(names: Iterable[str]) -> set[str]:
@@ -235,7 +264,8 @@ def token_similarity(a: str, b: str, spelling_min: float = 0.5) -> float:
     transliteration choices undone ("Yury" and "Iurii"), must be alike (`SPELLING_MIN`)."""
     if a == b:
         return 1.0
-    spelled = spelling_similarity(_soft(a), _soft(b))
+    # Pinyin is one spelling: "xinyun" is not "xinjun", though y and j are one elsewhere.
+    spelled = spelling_similarity(*((a, b) if spelling_min > 1 else (_soft(a), _soft(b))))
     arabic = spelling_min < SPELLING_MIN["other"]
     skel = skeleton(a)
     if (
@@ -307,7 +337,8 @@ def _joined(query: Sequence[str], candidate: Sequence[str], spelling_min: float)
             best = 1.0
         elif q_skeleton == c_skeleton and spelling_min <= 1:
             best = max(best, SKELETON_SIM + 0.05)
-        elif len(q) >= 8 and abs(len(q) - len(c)) <= 2:
+        elif len(q) >= 8 and abs(len(q) - len(c)) <= 2 and spelling_min <= 1:
+            # Pinyin is one spelling: Han names run together match letter for letter only.
             best = max(best, spelling_similarity(q, c))
     best = best if best >= JOINED_FLOOR else 0.0
     return NameMatch(best * 0.97, ((" ".join(query), " ".join(candidate)),), joined=True)
@@ -351,6 +382,29 @@ class Score:
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class Rarity:
+    """How many entities of the loaded lists have each name part (`count_keys`), and how
+    many entities there are: counted at load (screening.lists), read with the postings."""
+
+    total: int = 0
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    def share(self, query: str, candidate: str) -> float:
+        """The share of entities with a part the query's part matches as well as this
+        one: letter for letter, those spelled the same; else those of its skeleton."""
+        key = spelling_key(query) if _soft(query) == _soft(candidate) else token_key(query)
+        return max(self.counts.get(key, 0), 1) / max(self.total, 1)
+
+    def namesakes(self, pairs: Sequence[tuple[str, str]]) -> float:
+        """The number of entities expected to have a name matching as well, if name parts
+        were drawn independently: the total times the product of the parts' shares."""
+        expected = float(self.total)
+        for query, candidate in pairs:
+            expected *= self.share(query, candidate)
+        return expected
 
 
 BIRTH_SAME_DAY = 0.08
@@ -433,17 +487,50 @@ def _country_evidence(subject: Subject, candidate: Candidate) -> tuple[float, st
     return -COUNTRY_CONTRADICTS, "no nationality or country in common"
 
 
-def score(subject: Subject, candidate: Candidate) -> Score:
-    """How likely the candidate is the subject, in [0, 1], and why, in words."""
+# Tuned on the bench's 100,000 entities (bench/README.md): a name more than COMMON_NAMESAKES
+# other entities are expected to match as well is common, and without a birth date agreeing
+# it loses COMMON_COST, a Han name (whose pinyin many characters write) HAN_COMMON_COST.
+COMMON_NAMESAKES = 0.3
+COMMON_COST = 0.1
+HAN_COMMON_COST = 0.2
+
+
+def _counted_pairs(match: NameMatch) -> list[tuple[str, str]]:
+    """The aligned parts; for names run together, each part of the query's, matched letter
+    for letter when the whole is."""
+    if not match.joined:
+        return list(match.pairs)
+    query, candidate = match.pairs[0]
+    same = _soft(query.replace(" ", "")) == _soft(candidate.replace(" ", ""))
+    return [(t, t if same else "") for t in query.split()]
+
+
+def score(subject: Subject, candidate: Candidate, rarity: Rarity | None = None) -> Score:
+    """How likely the candidate is the subject, in [0, 1], and why, in words.
+
+    With the lists' `rarity`, a name that more than COMMON_NAMESAKES other entities are
+    expected to match as well (a common given name and a surname whose skeleton many
+    have, a pinyin many characters write) is not enough on its own: without the same birth
+    date or year on both sides it loses COMMON_COST (HAN_COMMON_COST for Han names)."""
     match, query, cand = _best_name(subject, candidate)
     if match.score <= 0:
         return Score(0.0, 0.0, ("no name in common",))
     reasons = [_name_reason(match, query, cand)]
     total = match.score
-    for weight, why in (_birth_evidence(subject, candidate), _country_evidence(subject, candidate)):
+    birth = _birth_evidence(subject, candidate)
+    for weight, why in (birth, _country_evidence(subject, candidate)):
         total += weight
         if why:
             reasons.append(why)
+    if rarity is not None and rarity.total and birth[0] <= 0:
+        namesakes = rarity.namesakes(_counted_pairs(match))
+        if namesakes > COMMON_NAMESAKES:
+            han = _spelling_min(subject, candidate) > 1
+            total -= HAN_COMMON_COST if han else COMMON_COST
+            reasons.append(
+                f"a common name in the lists (about {namesakes:.1f} others expected to match"
+                " as well) and no birth date agreeing"
+            )
     return Score(round(min(max(total, 0.0), 1.0), 3), round(match.score, 3), tuple(reasons))
 
 

@@ -69,6 +69,23 @@ class ListKey(models.Model):
         indexes = [models.Index(fields=["key", "entity"], name="listkey_lookup")]
 
 
+class ListTokenCount(models.Model):
+    """How many entities of a list have a name part of this key (matching.token_key), counted
+    at load: a shared rare surname says more than a shared "Mohammed". The row of key
+    `TOTAL_KEY` holds the list's number of entities. A reload replaces a list's counts."""
+
+    TOTAL_KEY = "#entities"
+
+    public_list = models.ForeignKey(PublicList, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "public_list"], name="list_token_count_once")
+        ]
+
+
 class MatchStatus(models.TextChoices):
     OPEN = "open", "Open"
     CONFIRMED = "match", "Match"
