@@ -23,6 +23,7 @@ that "Xi Jin Ping", "Jinping Xi" and "习近平" share it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -190,10 +191,16 @@ def spelling_key(token: str) -> str:
     return f"={_soft(token)}"[:KEY_MAX]
 
 
-def count_keys(token: str) -> tuple[str, str]:
-    """The two keys a name part is counted by in a list: its skeleton (how many entities
-    have a part it would match loosely: "Bakirov" and "Bekirov") and its spelling."""
-    return token_key(token), spelling_key(token)
+def arabic_key(token: str) -> str:
+    """The key of a token's finer skeleton, the one names in Arabic script are compared by."""
+    return f"a:{arabic_skeleton(token)}"[:KEY_MAX]
+
+
+def count_keys(token: str) -> tuple[str, str, str]:
+    """The keys a name part is counted by in a list: its skeleton (how many entities have
+    a part it would match loosely: "Bakirov" and "Bekirov"), its finer skeleton for names
+    in Arabic script, and its spelling."""
+    return token_key(token), arabic_key(token), spelling_key(token)
 
 
 def entity_token_keys(names: Iterable[str]) -> set[str]:
@@ -392,18 +399,22 @@ class Rarity:
     total: int = 0
     counts: Mapping[str, int] = field(default_factory=dict)
 
-    def share(self, query: str, candidate: str) -> float:
+    def share(self, query: str, candidate: str, arabic: bool = False) -> float:
         """The share of entities with a part the query's part matches as well as this
-        one: letter for letter, those spelled the same; else those of its skeleton."""
-        key = spelling_key(query) if _soft(query) == _soft(candidate) else token_key(query)
+        one: letter for letter, those spelled the same; else those of its skeleton (the
+        finer one for names in Arabic script)."""
+        if _soft(query) == _soft(candidate):
+            key = spelling_key(query)
+        else:
+            key = arabic_key(query) if arabic else token_key(query)
         return max(self.counts.get(key, 0), 1) / max(self.total, 1)
 
-    def namesakes(self, pairs: Sequence[tuple[str, str]]) -> float:
+    def namesakes(self, pairs: Sequence[tuple[str, str]], arabic: bool = False) -> float:
         """The number of entities expected to have a name matching as well, if name parts
         were drawn independently: the total times the product of the parts' shares."""
         expected = float(self.total)
         for query, candidate in pairs:
-            expected *= self.share(query, candidate)
+            expected *= self.share(query, candidate, arabic)
         return expected
 
 
@@ -489,10 +500,21 @@ def _country_evidence(subject: Subject, candidate: Candidate) -> tuple[float, st
 
 # Tuned on the bench's 100,000 entities (bench/README.md): a name more than COMMON_NAMESAKES
 # other entities are expected to match as well is common, and without a birth date agreeing
-# it loses COMMON_COST, a Han name (whose pinyin many characters write) HAN_COMMON_COST.
+# it loses COMMON_COST, and COMMON_COST_PER_TENFOLD more for every ten times as many
+# namesakes (at most COMMON_COST_MAX); a Han name, whose pinyin many characters write,
+# HAN_COMMON_COST.
 COMMON_NAMESAKES = 0.3
-COMMON_COST = 0.1
+COMMON_COST = 0.08
+COMMON_COST_PER_TENFOLD = 0.05
+COMMON_COST_MAX = 0.25
 HAN_COMMON_COST = 0.2
+
+
+def _common_cost(namesakes: float, han: bool) -> float:
+    if han:
+        return HAN_COMMON_COST
+    tenfolds = math.log10(namesakes / COMMON_NAMESAKES)
+    return min(COMMON_COST + COMMON_COST_PER_TENFOLD * tenfolds, COMMON_COST_MAX)
 
 
 def _counted_pairs(match: NameMatch) -> list[tuple[str, str]]:
@@ -511,7 +533,7 @@ def score(subject: Subject, candidate: Candidate, rarity: Rarity | None = None) 
     With the lists' `rarity`, a name that more than COMMON_NAMESAKES other entities are
     expected to match as well (a common given name and a surname whose skeleton many
     have, a pinyin many characters write) is not enough on its own: without the same birth
-    date or year on both sides it loses COMMON_COST (HAN_COMMON_COST for Han names)."""
+    date or year on both sides it loses COMMON_COST, more the more namesakes it has."""
     match, query, cand = _best_name(subject, candidate)
     if match.score <= 0:
         return Score(0.0, 0.0, ("no name in common",))
@@ -523,10 +545,11 @@ def score(subject: Subject, candidate: Candidate, rarity: Rarity | None = None) 
         if why:
             reasons.append(why)
     if rarity is not None and rarity.total and birth[0] <= 0:
-        namesakes = rarity.namesakes(_counted_pairs(match))
+        spelling_min = _spelling_min(subject, candidate)
+        arabic = spelling_min < SPELLING_MIN["other"]
+        namesakes = rarity.namesakes(_counted_pairs(match), arabic)
         if namesakes > COMMON_NAMESAKES:
-            han = _spelling_min(subject, candidate) > 1
-            total -= HAN_COMMON_COST if han else COMMON_COST
+            total -= _common_cost(namesakes, spelling_min > 1)
             reasons.append(
                 f"a common name in the lists (about {namesakes:.1f} others expected to match"
                 " as well) and no birth date agreeing"
