@@ -473,3 +473,13 @@ def test_every_answer_on_real_records_is_as_the_openapi_document_says(
         "/perpetrators/{perpetrator_id}", "GET", 200, path_parameters={"perpetrator_id": made["id"]}
     )
     call("/perpetrators", "GET", 200, query={"q": "Zakharov", "state": "CN"})
+
+
+def test_a_date_whose_clock_would_run_past_the_calendar_is_a_422(
+    personas: Personas, client_for: ClientFor, incident: cm.Incident
+) -> None:
+    client = client_for(personas.case_worker)
+    case = _post(client, "/interpol-cases", case_body(incident), 201)
+    body = {"kind": "correction_deletion", "filed_on": "9999-06-01", "admissible_on": "9999-06-02"}
+    errors = _post(client, f"/interpol-cases/{case['id']}/ccf-requests", body, 422)["errors"]
+    assert set(errors) == {"filed_on", "admissible_on"}

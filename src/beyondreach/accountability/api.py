@@ -20,7 +20,8 @@ from uuid import UUID
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from beyondreach.accountability import models as am
 from beyondreach.accountability import perpetrator_models as pm
@@ -80,6 +81,19 @@ from beyondreach.core.models import User
 router = Router(tags=["accountability"])
 
 
+def _plausible(value: dt.date) -> dt.date:
+    # A CCF clock adds up to nine months to a date: year 9999 would overflow (a 500).
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_range", f"Give a date between {FIRST_YEAR} and {LAST_YEAR}."
+        )
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+Day = Annotated[IsoDate, AfterValidator(_plausible)]
+
+
 def _sealed(value: str, viewer: User) -> str:
     return value if viewer.sees_identities else WITHHELD
 
@@ -96,7 +110,7 @@ class InterpolCaseIn(In):
     )
     kind: am.NoticeKind
     issuing_state: Country
-    issued_on: IsoDate | None = None
+    issued_on: Day | None = None
     issued_precision: Code = Field("", description="day, month, season, year, approximate.")
     public: bool = Field(False, description="Public on INTERPOL's website.")
     status: am.NoticeStatus = am.NoticeStatus.ACTIVE
@@ -114,26 +128,26 @@ class InterpolFiltersIn(Schema):
 
 class CcfRequestIn(In):
     kind: am.CcfRequestKind
-    filed_on: IsoDate
-    admissible_on: IsoDate | None = Field(
+    filed_on: Day
+    admissible_on: Day | None = Field(
         None, description="The day the CCF found it admissible: its clock starts."
     )
 
 
 class AdmissibleIn(In):
-    admissible_on: IsoDate
+    admissible_on: Day
 
 
 class CcfDecisionIn(In):
     outcome: am.CcfOutcome = Field(description="Not `pending`.")
     grounds: list[am.CcfGround] = Field(default_factory=list, max_length=10)
-    decided_on: IsoDate
+    decided_on: Day
 
 
 class NationalStepIn(In):
     country: Country
     kind: am.StepKind
-    on: IsoDate | None = None
+    on: Day | None = None
     note: Text = Field("", description="Sealed.")
 
 
@@ -397,7 +411,7 @@ class DesignationIn(In):
     listing_state: Country
     authority: Annotated[str, StringConstraints(max_length=200), NoNul] = ""
     list_name: Annotated[str, StringConstraints(max_length=200), NoNul] = ""
-    designated_on: IsoDate | None = None
+    designated_on: Day | None = None
     designated_precision: Code = ""
     effects: list[am.DesignationEffect] = Field(default_factory=list, max_length=10)
     status: am.DesignationStatus = am.DesignationStatus.ACTIVE
@@ -412,12 +426,12 @@ class DesignationFiltersIn(Schema):
 class DesignationStepIn(In):
     kind: am.DesignationStepKind
     country: Country
-    filed_on: IsoDate | None = None
+    filed_on: Day | None = None
 
 
 class StepDecisionIn(In):
     outcome: am.StepOutcome = Field(description="Not `pending`.")
-    decided_on: IsoDate
+    decided_on: Day
 
 
 class DesignationStepOut(Schema):
@@ -602,9 +616,9 @@ class PerpetratorFiltersIn(Schema):
 
 class LinkIn(In):
     role: ActorRole
-    period_from: IsoDate | None = None
+    period_from: Day | None = None
     from_precision: Code = ""
-    period_to: IsoDate | None = None
+    period_to: Day | None = None
     to_precision: Code = ""
     evidence: Long = Field("", description="How we know (sealed).")
     sources: list[UUID] = Field(
