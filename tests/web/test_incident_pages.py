@@ -146,7 +146,8 @@ def test_list_and_detail_pages_make_a_bounded_number_of_queries(
     incident = incident_create(actor=personas.case_worker, data=incident_data())
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         client.get("/incidents/?origin=CN")
-    with django_assert_max_num_queries(20):  # type: ignore[operator]
+    # 21: the perpetrators section (issue 12) reads its links in one query of its own.
+    with django_assert_max_num_queries(21):  # type: ignore[operator]
         client.get(f"/incidents/{incident.uuid}/")
 
 
