@@ -254,6 +254,10 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_PAGE_MAX = 200
+# The privacy loss an organisation's published statistics may spend in all, over every
+# publication with differential privacy (statistics/publish.py). Each table spends its epsilon
+# and republishing spends again: fresh noise on the same incidents averages out.
+STATISTICS_EPSILON_BUDGET = float(envstr("STATISTICS_EPSILON_BUDGET", "10"))
 
 # The reporting channel (docs/reporting.md).
 # Hosts that serve only the public reporting pages, e.g. the onion address.

@@ -3,12 +3,15 @@ public domain of values (a value's presence is never told by its mere appearance
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
+from beyondreach.core.models import AuditEvent
 from beyondreach.statistics import publish_dp
-from beyondreach.statistics.models import Publication
-from beyondreach.statistics.publish import statistics_publish
+from beyondreach.statistics.models import PrivacyLoss, Publication
+from beyondreach.statistics.publish import statistics_publish, statistics_unpublish
 from beyondreach.statistics.publish_tables import ItemSpec, domain
 
 from ..conftest import Personas, verified_client
@@ -65,3 +68,31 @@ def test_every_value_of_a_dimension_is_released_not_only_those_recorded(
     # 1 (scale 8, interval about 24) it failed a CI run: the noise could hide it.
     assert "CN" in shown and shown <= set(domain("origin"))
     assert len(domain("origin")) > 240 and None in domain("origin")
+
+
+def test_publications_spend_one_privacy_budget_and_the_page_says_how_much_is_left(
+    counted: Personas, settings: Any
+) -> None:
+    settings.STATISTICS_EPSILON_BUDGET = 5.0
+    client = verified_client(counted.admin)
+    first = TABLE | {"items-0-method": "dp", "items-0-epsilon": "3"}
+    assert client.post("/statistics/publish/", first).status_code == 302
+    # Taking the figures down gives nothing back: whoever read them keeps them.
+    statistics_unpublish(actor=counted.admin)
+    refused = client.post("/statistics/publish/", first)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert (
+        "would spend epsilon 3 and 2 is left of the organisation&#x27;s privacy budget of 5" in page
+    )
+    assert "epsilon 3 spent of 5" in " ".join(page.split())
+    assert not Publication.objects.exists()
+    # Suppression spends nothing; what is left can still be spent.
+    suppression = TABLE | {"items-0-method": "suppression"}
+    assert client.post("/statistics/publish/", suppression).status_code == 302
+    smaller = TABLE | {"items-0-method": "dp", "items-0-epsilon": "2"}
+    assert client.post("/statistics/publish/", smaller).status_code == 302
+    assert [loss.epsilon for loss in PrivacyLoss.objects.order_by("id")] == [3.0, 2.0]
+    assert (
+        AuditEvent.objects.filter(action="statistics.publish").last().detail["epsilon_spent"] == 2.0
+    )

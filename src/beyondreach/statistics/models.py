@@ -31,3 +31,13 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"Statistics of {self.organisation_id} at /p/{self.address}/"
+
+
+class PrivacyLoss(models.Model):
+    """Epsilon spent by one publication with differential privacy: kept when the figures are
+    replaced or taken down, since whoever read them keeps them (sequential composition)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    publication = models.UUIDField()  # Publication.uuid when it was published
+    epsilon = models.FloatField()
+    spent_at = models.DateTimeField()

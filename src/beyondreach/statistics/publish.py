@@ -12,19 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from beyondreach.cases import models as m
 from beyondreach.cases.selectors import IncidentFilters
+from beyondreach.core.access import member_org_id
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import ApplicationError, PermissionDeniedError
-from beyondreach.core.models import Role, User
+from beyondreach.core.models import Organisation, Role, User
 from beyondreach.reports.models import ReportingChannel
-from beyondreach.statistics.models import Publication
+from beyondreach.statistics.models import PrivacyLoss, Publication
 from beyondreach.statistics.publish_charts import item_svg
-from beyondreach.statistics.publish_tables import ItemSpec, publication_items
+from beyondreach.statistics.publish_tables import DP, ItemSpec, publication_items
 from beyondreach.statistics.selectors import counted_filters, counted_incidents
 
 PUBLIC_TLP = (m.Tlp.GREEN, m.Tlp.CLEAR)
@@ -73,9 +75,37 @@ def _check_address(actor: User, address: str) -> None:
         raise PublishInputError("This address is taken; choose another.", field="address")
 
 
+def epsilon_spent(user: User) -> float:
+    """The privacy loss the organisation's publications have spent so far, in all."""
+    spent = PrivacyLoss.objects.filter(organisation_id=member_org_id(user))
+    return float(spent.aggregate(total=Sum("epsilon"))["total"] or 0.0)
+
+
+def epsilon_budget() -> float:
+    return float(settings.STATISTICS_EPSILON_BUDGET)
+
+
+def _epsilon_of(specs: list[ItemSpec]) -> float:
+    return sum(s.epsilon for s in specs if s.method == DP)
+
+
+def _check_budget(actor: User, specs: list[ItemSpec]) -> float:
+    """The epsilon this publication spends, refused if it would pass the budget."""
+    wanted, left = _epsilon_of(specs), epsilon_budget() - epsilon_spent(actor)
+    if wanted > left + 1e-9:
+        raise PublishInputError(
+            f"These tables would spend epsilon {wanted:g} and {max(left, 0):g} is left of the "
+            f"organisation's privacy budget of {epsilon_budget():g}. Publish fewer tables with "
+            "differential privacy, smaller epsilons, or small-cell suppression.",
+            field="items",
+        )
+    return wanted
+
+
 def statistics_publish(*, actor: User, address: str, specs: list[ItemSpec]) -> Publication:
     """Count and protect the chosen tables once, and store them as the organisation's
-    published statistics, replacing any earlier ones."""
+    published statistics, replacing any earlier ones. Tables with differential privacy
+    spend the organisation's privacy budget, for good."""
     _admin(actor)
     if not specs:
         raise PublishInputError("Choose at least one table to publish.", field="items")
@@ -84,6 +114,10 @@ def statistics_publish(*, actor: User, address: str, specs: list[ItemSpec]) -> P
     charts = {str(i): svg for i, item in enumerate(items) if (svg := item_svg(item))}
     assert actor.organisation is not None
     with transaction.atomic():
+        # Checked under the organisation's row lock: two admins publishing at once cannot
+        # both spend the last of the budget.
+        Organisation.objects.select_for_update().get(pk=actor.organisation.pk)
+        spends = _check_budget(actor, specs)
         publication, _created = Publication.objects.update_or_create(
             organisation=actor.organisation,
             defaults={
@@ -94,13 +128,24 @@ def statistics_publish(*, actor: User, address: str, specs: list[ItemSpec]) -> P
                 "charts": charts,
             },
         )
+        if spends:
+            PrivacyLoss.objects.create(
+                organisation=actor.organisation,
+                publication=publication.uuid,
+                epsilon=spends,
+                spent_at=publication.published_at,
+            )
         audit_record(
             organisation=actor.organisation,
             actor=actor,
             action="statistics.publish",
             record_type="publication",
             record_id=publication.uuid,
-            detail={"address": address, "items": [_described(i) for i in items]},
+            detail={
+                "address": address,
+                "items": [_described(i) for i in items],
+                "epsilon_spent": spends,
+            },
         )
     return publication
 

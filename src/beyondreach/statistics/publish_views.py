@@ -15,6 +15,8 @@ from beyondreach.core.decorators import member_required, request_user
 from beyondreach.core.models import Role, User
 from beyondreach.statistics.publish import (
     PublishInputError,
+    epsilon_budget,
+    epsilon_spent,
     publication_of,
     statistics_publish,
     statistics_unpublish,
@@ -68,7 +70,11 @@ def _add_error(form: Any, exc: PublishInputError) -> None:
 def _render(
     request: HttpRequest, publication: Any, address: Any, items: Any, status: int = 200
 ) -> HttpResponse:
+    user = request_user(request)
     context = {
+        # As the refusal words them: 1.5, not 1.50; a sum of tenths, not 1.3000000000000003.
+        "epsilon_spent": f"{epsilon_spent(user):g}",
+        "epsilon_budget": f"{epsilon_budget():g}",
         "publication": publication,
         "tables": published_tables(publication.items) if publication else [],
         "address_form": address,
