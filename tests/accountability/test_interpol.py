@@ -210,3 +210,25 @@ def test_notices_are_counted_by_issuing_state_and_year_and_decisions_by_grounds(
     assert (counts.decided, counts.by_outcome) == (1, [("Not compliant: data deleted", 1)])
     page = verified_client(personas.viewer).get("/interpol/").content.decode()
     assert "Notices and diffusions by issuing state and year issued" in page
+
+
+def test_a_clock_past_the_calendar_is_refused_by_field_in_the_form_and_the_service(
+    personas: Personas,
+) -> None:
+    """A CCF clock adds nine months: admissible in December 9999 would overflow (was a 500)."""
+    case = _case(personas)
+    client = verified_client(personas.case_worker)
+    form = {"kind": "correction_deletion", "filed_on": "9999-06-01", "admissible_on": "9999-06-02"}
+    response = client.post(f"/interpol/{case.uuid}/ccf/", form)
+    assert response.status_code == 400
+    assert "Give a date between 1900 and 2200." in response.content.decode()
+    with pytest.raises(InvalidInputError) as caught:
+        ccf_request_file(
+            actor=personas.case_worker,
+            case=case,
+            kind="access",
+            filed_on=dt.date(9999, 6, 1),
+            admissible_on=dt.date(9999, 12, 2),
+        )
+    assert set(caught.value.errors) == {"filed_on", "admissible_on"}
+    assert am.CcfRequest.objects.count() == 0

@@ -45,6 +45,9 @@ from beyondreach.accountability.selectors import (
     interpol_cases_of,
 )
 from beyondreach.accountability.services import (
+    DATE_RANGE,
+    FIRST_YEAR,
+    LAST_YEAR,
     CaseData,
     DesignationData,
     ccf_decision,
@@ -82,15 +85,12 @@ router = Router(tags=["accountability"])
 
 
 def _plausible(value: dt.date) -> dt.date:
-    # A CCF clock adds up to nine months to a date: year 9999 would overflow (a 500).
+    # Refused here too, so that one 422 names every bad field with the others.
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise PydanticCustomError(
-            "date_range", f"Give a date between {FIRST_YEAR} and {LAST_YEAR}."
-        )
+        raise PydanticCustomError("date_range", DATE_RANGE)
     return value
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2200
 Day = Annotated[IsoDate, AfterValidator(_plausible)]
 
 

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from beyondreach.accountability import models as am
+from beyondreach.accountability.services import DATE_RANGE, FIRST_YEAR, LAST_YEAR
 from beyondreach.cases.forms import COUNTRY_CHOICES, Form
 from beyondreach.cases.models import DatePrecision
 
 
 def _date(required: bool = False, label: str | None = None, help_text: str = "") -> forms.DateField:
-    widget = forms.DateInput(attrs={"type": "date"})
-    return forms.DateField(required=required, widget=widget, label=label, help_text=help_text)
+    widget = forms.DateInput(
+        attrs={"type": "date", "min": f"{FIRST_YEAR}-01-01", "max": f"{LAST_YEAR}-12-31"}
+    )
+    return forms.DateField(
+        required=required,
+        widget=widget,
+        label=label,
+        help_text=help_text,
+        validators=[_plausible],
+    )
+
+
+def _plausible(value: dt.date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(DATE_RANGE)
 
 
 def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:

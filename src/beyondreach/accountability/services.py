@@ -102,6 +102,18 @@ def interpol_case_status(*, actor: User, case: am.InterpolCase, status: str) -> 
     return case
 
 
+# The dates a case may hold. A CCF clock adds up to nine months to one: year 9999 would
+# overflow the calendar. The form and the API refuse the same range with the same words.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+DATE_RANGE = f"Give a date between {FIRST_YEAR} and {LAST_YEAR}."
+
+
+def _check_dates(errors: FieldErrors, **dates: dt.date | None) -> None:
+    for name, value in dates.items():
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors.add(name, DATE_RANGE)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, or the month's last day (31 January + 1 = 28/29 February).
     Written here rather than adding python-dateutil for this one sum."""
@@ -124,6 +136,7 @@ def ccf_request_file(
         raise NotFoundError("No such case.")
     errors = FieldErrors()
     errors.choice(kind, am.CcfRequestKind, "kind")
+    _check_dates(errors, filed_on=filed_on, admissible_on=admissible_on)
     if admissible_on is not None and admissible_on < filed_on:
         errors.add("admissible_on", "Found admissible before it was filed: check the dates.")
     errors.raise_found()
@@ -142,6 +155,9 @@ def ccf_request_admissible(
 ) -> am.CcfRequest:
     if request.organisation_id != _writer_org(actor).pk:
         raise NotFoundError("No such request.")
+    errors = FieldErrors()
+    _check_dates(errors, admissible_on=admissible_on)
+    errors.raise_found()
     if admissible_on < request.filed_on:
         raise InvalidInputError(
             {"admissible_on": ["Found admissible before it was filed: check the dates."]}
