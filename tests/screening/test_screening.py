@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from beyondreach.alerts.services import user_email_set
+from beyondreach.cases.inputs import NameData, PersonData
+from beyondreach.cases.merges import person_merge
 from beyondreach.cases.models import IncidentTarget
+from beyondreach.cases.services import person_update
 from beyondreach.core.errors import NotFoundError, PermissionDeniedError
 from beyondreach.core.models import AuditEvent
 from beyondreach.outbox.channels import Email
@@ -152,3 +157,76 @@ def test_no_person_name_or_matched_entity_is_stored_in_the_clear(
     for table in ("screening_publiclist", "screening_listentity", "screening_listkey"):
         assert "Rakhimova" not in _table_text(table)
     assert IncidentTarget.objects.count() == 1
+
+
+def _work() -> None:
+    """What `beyondreach serve`'s worker does: run every queued task, then stop."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def test_a_person_recorded_after_the_load_is_screened_by_the_worker(
+    personas: Personas, red_list: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    list_load(path=red_list, name="interpol-red")
+    with django_capture_on_commit_callbacks(execute=True):
+        _defended(personas)
+    assert ScreeningMatch.objects.count() == 0  # not in the request: in the worker
+    _work()
+    [match] = ScreeningMatch.objects.all()
+    assert match.entity_ref == NOTICE["id"] and match.person.names.get().value == (
+        "Dilnoza Rakhimova"
+    )
+    [mail] = envelopes(kind="alert.urgent")
+    assert isinstance(mail, Email) and mail.to == ("cora@ngo.example",)
+
+
+def test_an_edit_that_gives_the_listed_name_is_screened_and_alerts_once(
+    personas: Personas, red_list: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    user_email_set(actor=personas.admin, email="ada@ngo.example")  # no assignee: the admins
+    list_load(path=red_list, name="interpol-red")
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = protected(personas.admin, "D. R.", birth_date="1985-04-12")
+    _work()
+    assert ScreeningMatch.objects.count() == 0
+    person = IncidentTarget.objects.get(incident=incident).person
+    assert person is not None
+    renamed = PersonData(
+        names=[NameData("D. R.", "Latn"), NameData("Дилноза Рахимова", "Cyrl")],
+        birth_date="1985-04-12",
+    )
+    for _ in range(2):  # saved twice: one match, one alert
+        with django_capture_on_commit_callbacks(execute=True):
+            person_update(actor=personas.admin, person=person, data=renamed)
+        _work()
+    assert ScreeningMatch.objects.filter(person=person).count() == 1
+    assert Message.objects.filter(kind="alert.urgent").count() == 1
+
+
+def test_a_merge_screens_the_survivor_under_the_names_it_takes(
+    personas: Personas, red_list: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    list_load(path=red_list, name="interpol-red")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = protected(personas.admin, "D. R.", birth_date="1985-04-12")
+        second = protected(personas.admin, "Дилноза Рахимова", birth_date="1985-04-12")
+    ScreeningMatch.objects.all().delete()
+    Message.objects.all().delete()
+    survivor = IncidentTarget.objects.get(incident=first).person
+    merged = IncidentTarget.objects.get(incident=second).person
+    assert survivor is not None and merged is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        person_merge(actor=personas.admin, survivor=survivor, merged=merged)
+    _work()
+    [match] = ScreeningMatch.objects.all()
+    assert match.person == survivor
+
+
+def test_without_a_loaded_list_saving_a_person_queues_nothing(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _defended(personas)
+    assert not DBTaskResult.objects.filter(task_path__endswith="screen_person").exists()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from beyondreach.cases import models as m
 from beyondreach.cases.export import person_snapshot
 from beyondreach.cases.services import _index_names, _version, incident_recount
+from beyondreach.cases.signals import send_person_saved
 from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError
@@ -139,6 +140,7 @@ def _after(
         found_by = [] if person.merged_into_id else [n.value for n in person.names.all()]
         _index_names(person, found_by)
         _version(person, actor, action, "person", person_snapshot(person), before)
+        send_person_saved(person_id=person.pk)
     audit_record(
         organisation=survivor.organisation,
         actor=actor,

@@ -14,7 +14,7 @@ from beyondreach.cases.export import incident_snapshot, person_snapshot
 from beyondreach.cases.inputs import IncidentData, PersonData, incident_validate, person_validate
 from beyondreach.cases.names import name_digests
 from beyondreach.cases.rows import incident_part_rows, incident_set_columns
-from beyondreach.cases.signals import send_incident_saved
+from beyondreach.cases.signals import send_incident_saved, send_person_saved
 from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import NotFoundError
@@ -219,6 +219,7 @@ def _person_apply(person: m.Person, data: PersonData) -> None:
         row.value = name.value.strip()
         row.save()
     _index_names(person, [n.value for n in data.names])
+    send_person_saved(person_id=person.pk)
 
 
 def _index_names(person: m.Person, names: list[str]) -> None:

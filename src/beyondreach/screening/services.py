@@ -28,7 +28,7 @@ from beyondreach.outbox.channels import Email
 from beyondreach.outbox.services import message_key, outbox_enqueue, site_link
 from beyondreach.screening.index import Found, search
 from beyondreach.screening.matching import Subject, birth_value
-from beyondreach.screening.models import MatchStatus, ScreeningMatch
+from beyondreach.screening.models import ListEntity, MatchStatus, ScreeningMatch
 
 logger = logging.getLogger(__name__)
 
@@ -71,16 +71,40 @@ def screening_run(*, organisation: Organisation, threshold: float = THRESHOLD) -
     """Screen every person of the organisation; record and alert the new matches."""
     run = ScreeningRun()
     for person in _persons(organisation):
-        run.persons += 1
-        subject = subject_of(person)
-        if not subject.names:
-            continue
-        found = search(subject, threshold=threshold)
-        if found:
-            new, alerts = _record(organisation, person, found)
-            run.new_matches += new
-            run.alerts += alerts
+        _screen(organisation, person, threshold, run)
     return run
+
+
+def screening_person(*, person_id: int, threshold: float = THRESHOLD) -> ScreeningRun:
+    """Screen one person just saved (cases.signals.person_saved, through the worker): a
+    person recorded after the lists were loaded is screened too, not only at the next load.
+    Nothing when no list is loaded, or when the person was merged into another since."""
+    run = ScreeningRun()
+    person = (
+        cm.Person.objects.filter(pk=person_id, merged_into=None)
+        .select_related("organisation")
+        .prefetch_related("names")
+        .first()
+    )
+    if person is not None and lists_loaded():
+        _screen(person.organisation, person, threshold, run)
+    return run
+
+
+def lists_loaded() -> bool:
+    return ListEntity.objects.exists()
+
+
+def _screen(org: Organisation, person: cm.Person, threshold: float, run: ScreeningRun) -> None:
+    run.persons += 1
+    subject = subject_of(person)
+    if not subject.names:
+        return
+    found = search(subject, threshold=threshold)
+    if found:
+        new, alerts = _record(org, person, found)
+        run.new_matches += new
+        run.alerts += alerts
 
 
 def screening_run_all(*, threshold: float = THRESHOLD) -> dict[str, ScreeningRun]:
