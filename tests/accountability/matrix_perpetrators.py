@@ -28,6 +28,7 @@ PAGES: dict[str, tuple[str, Statuses]] = {
     "perpetrators/<str:perpetrator_id>/edit/": ("staff", {**WRITER_PAGE, **WRITE}),
     "perpetrators/<str:perpetrator_id>/links/": ("staff", WRITE),
     "perpetrators/<str:perpetrator_id>/unlink/": ("staff", WRITE),
+    "perpetrators/<str:perpetrator_id>/list-decision/": ("staff", WRITE),
     "perpetrators/<str:perpetrator_id>/dossier/": ("staff", {**WRITER_PAGE, **WRITE}),
     "perpetrators/<str:perpetrator_id>/dossier/print/": ("staff", WRITER_PAGE),
 }

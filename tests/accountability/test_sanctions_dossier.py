@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from beyondreach.accountability.dossier import DossierData, dossier_of, dossier_save
-from beyondreach.accountability.perpetrator_models import ListSanction
-from beyondreach.accountability.perpetrators import PerpetratorNameData
+from beyondreach.accountability.perpetrator_models import ListSanction, PerpetratorListDecision
+from beyondreach.accountability.perpetrators import PerpetratorNameData, perpetrator_list_decide
 from beyondreach.accountability.sanctions import perpetrator_sanctions
 from beyondreach.core.errors import InvalidInputError, PermissionDeniedError
 from beyondreach.core.models import AuditEvent
@@ -162,3 +162,74 @@ def test_the_printable_dossier_has_every_section_and_no_incident_without_consent
     views = AuditEvent.objects.filter(action="perpetrator.dossier_view")
     assert sorted(e.detail["page"] for e in views) == ["print", "review"]
     assert AuditEvent.objects.filter(action="perpetrator.dossier_save").count() == 1
+
+
+def _decide(personas: Personas, perpetrator: object, entity: str, decision: str) -> int:
+    client = verified_client(personas.case_worker)
+    url = f"/perpetrators/{perpetrator.uuid}/list-decision/"  # type: ignore[attr-defined]
+    return client.post(url, {"entity": entity, "decision": decision}).status_code
+
+
+def test_a_namesake_set_aside_no_longer_makes_the_perpetrator_sanctioned_even_after_a_reload(
+    personas: Personas,
+) -> None:
+    list_load(path=ZALA, name="sanctions")
+    perpetrator = official(personas.case_worker)
+    [hit] = perpetrator_sanctions(perpetrator)
+    assert _decide(personas, perpetrator, hit.found.ftm_id, "not_match") == 302
+    page = verified_client(personas.case_worker).get(f"/perpetrators/{perpetrator.uuid}/")
+    text = page.content.decode()
+    assert "Sanctioned</strong>" not in text
+    assert "Not found on the lists loaded here: sanctions (loaded" in text
+    assert "apart from the namesakes set aside below" in text
+    assert "Set aside as namesakes (1)" in text
+    assert dossier_of(personas.case_worker, perpetrator, page="review").sanctions == []
+    list_load(path=ZALA, name="sanctions", force=True)  # a newer file: still set aside
+    [again] = perpetrator_sanctions(perpetrator)
+    assert again.set_aside
+    assert not dossier_of(personas.case_worker, perpetrator, page="review").sanctions
+    event = AuditEvent.objects.filter(action="perpetrator.list_decision").get()
+    assert event.detail == {"decision": "not_match", "list": "sanctions"}
+    # The entity's id is sealed: with the public list it would name the perpetrator.
+    decision = PerpetratorListDecision.objects.get()
+    assert hit.found.ftm_id.encode() not in bytes(decision.entity_ref_sealed)
+    # Taken back, the status is the list's again.
+    assert _decide(personas, perpetrator, hit.found.ftm_id, "open") == 302
+    assert not PerpetratorListDecision.objects.exists()
+    page = verified_client(personas.case_worker).get(f"/perpetrators/{perpetrator.uuid}/")
+    assert "Sanctioned</strong> since 2023-07-01" in page.content.decode()
+
+
+def test_a_confirmed_entity_is_recorded_once_whatever_the_clicks(personas: Personas) -> None:
+    list_load(path=ZALA, name="sanctions")
+    perpetrator = official(personas.case_worker)
+    [hit] = perpetrator_sanctions(perpetrator)
+    for _ in range(2):
+        assert _decide(personas, perpetrator, hit.found.ftm_id, "match") == 302
+    assert PerpetratorListDecision.objects.get().decision == "match"
+    page = verified_client(personas.case_worker).get(f"/perpetrators/{perpetrator.uuid}/")
+    text = page.content.decode()
+    assert "<strong>Yes</strong>, recorded." in text
+    assert "nobody has recorded yet" not in text
+
+
+def test_a_decision_on_an_entity_that_does_not_match_or_by_another_role_is_refused(
+    personas: Personas,
+) -> None:
+    list_load(path=ZALA, name="sanctions")
+    perpetrator = official(personas.case_worker)
+    [hit] = perpetrator_sanctions(perpetrator)
+    assert _decide(personas, perpetrator, "NK-not-his", "not_match") == 400
+    assert _decide(personas, perpetrator, hit.found.ftm_id, "maybe") == 400
+    url = f"/perpetrators/{perpetrator.uuid}/list-decision/"
+    body = {"entity": hit.found.ftm_id, "decision": "not_match"}
+    assert verified_client(personas.analyst).post(url, body).status_code == 403
+    assert verified_client(personas.outsider).post(url, body).status_code == 404
+    with pytest.raises(PermissionDeniedError):
+        perpetrator_list_decide(
+            actor=personas.viewer,
+            perpetrator=perpetrator,
+            entity_ref=hit.found.ftm_id,
+            decision="not_match",
+        )
+    assert not PerpetratorListDecision.objects.exists()

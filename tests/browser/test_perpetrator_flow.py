@@ -12,9 +12,10 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
+from beyondreach.accountability.perpetrators import PerpetratorNameData
 from beyondreach.screening.lists import list_load
 
-from ..accountability.perpetrator_helpers import CYRILLIC, LATIN, ZALA, incident
+from ..accountability.perpetrator_helpers import CYRILLIC, LATIN, ZALA, incident, official
 from ..conftest import Personas
 from .conftest import log_in
 from .test_accessibility import UNLABELLED
@@ -153,3 +154,39 @@ def test_a_case_worker_links_a_sanctioned_official_and_prints_the_dossier(
     assert "Kazan" not in flat
     for screen_only in ("Log out", "Back to the review", "Save as PDF", "Perpetrators"):
         assert screen_only not in flat, screen_only
+
+
+def test_a_namesake_on_a_sanctions_list_is_set_aside_and_taken_back(
+    browser: Browser, live_server: object, personas: Personas, tmp_path: Path
+) -> None:
+    """Another Nikita Zakharov is on the list: the case worker says it is not this one, the
+    page stops saying "sanctioned", and the decision can be taken back."""
+    list_load(path=ZALA, name="sanctions")
+    perpetrator = official(
+        personas.case_worker,
+        names=[PerpetratorNameData("Nikita Aleksandrovich Zakharov", "Latn")],
+        birth_date="",
+    )
+    base = str(live_server)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base, personas.case_worker)
+    page.goto(f"{base}/perpetrators/{perpetrator.uuid}/")
+    sanctions = page.get_by_role("region", name="Sanctions")
+    expect(sanctions).to_contain_text("Sanctioned since")
+    expect(sanctions).to_contain_text("nobody has recorded yet that this entity is the perpetrator")
+    page.screenshot(path=str(tmp_path / "namesake-open-desktop.png"), full_page=True)
+    sanctions.get_by_role("button", name="Not this one").click()
+    expect(page.get_by_role("status")).to_contain_text("Set aside as a namesake")
+    expect(sanctions).not_to_contain_text("Sanctioned since")
+    expect(sanctions).to_contain_text("apart from the namesakes set aside below")
+    sanctions.get_by_text("Set aside as namesakes (1)").click()
+    expect(sanctions.get_by_text("Nikita Aleksandrovich Zakharov")).to_be_visible()
+    for name, (width, height) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(tmp_path / f"namesake-set-aside-{name}.png"), full_page=True)
+    sanctions.get_by_role("button", name="Take back").click()
+    expect(sanctions).to_contain_text("Sanctioned since")
+    page.screenshot(path=str(tmp_path / "namesake-open-phone.png"), full_page=True)
+    context.close()

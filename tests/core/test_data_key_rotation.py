@@ -240,6 +240,12 @@ def world(personas: Personas) -> World:
             exculpatory="He denies it.",
         ),
     )
+    # A namesake set aside: made as the service makes it, without a list entity to match.
+    decision = pm.PerpetratorListDecision(
+        organisation=personas.org, perpetrator=perpetrator, list_name="red", decision="not_match"
+    )
+    decision.entity_ref = "red-1"
+    decision.save()
     other = incident_create(actor=personas.outsider, data=incident_data())
     return World(
         personas=personas,

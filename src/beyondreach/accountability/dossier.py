@@ -89,7 +89,9 @@ def dossier_of(user: User, perpetrator: Perpetrator, *, page: str) -> Dossier:
             dossier.incidents.append(DossierIncident(link=link, supporting=link_sources(link)))
         else:
             dossier.left_out += 1
-    dossier.sanctions = [h for h in perpetrator_sanctions(perpetrator) if h.sanctioned]
+    dossier.sanctions = [
+        h for h in perpetrator_sanctions(perpetrator) if h.sanctioned and not h.set_aside
+    ]
     assert user.organisation is not None
     audit_record(
         organisation=user.organisation,

@@ -151,3 +151,25 @@ class ListSanction(models.Model):
     @property
     def since(self) -> str:
         return self.start_date or self.listing_date
+
+
+class ListDecision(models.TextChoices):
+    CONFIRMED = "match", "It is this perpetrator"
+    DISMISSED = "not_match", "Not this perpetrator"
+
+
+class PerpetratorListDecision(Scoped):
+    """A case worker's decision on a list entity the perpetrator's names matched: it is the
+    perpetrator, or a namesake set aside so that it no longer says "sanctioned". One per
+    perpetrator and entity (the service replaces it). The entity's id is sealed: with the
+    public list it names the perpetrator, like a screening match's."""
+
+    perpetrator = models.ForeignKey(
+        Perpetrator, on_delete=models.CASCADE, related_name="list_decisions"
+    )
+    entity_ref_sealed = models.BinaryField(default=b"")
+    entity_ref = Sealed["PerpetratorListDecision"]()  # the list entity's FtM id
+    list_name = models.CharField(max_length=100)  # where it was seen (a public list's name)
+    decision = models.CharField(max_length=9, choices=ListDecision.choices)
+    decided_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beyondreach.accountability import perpetrator_forms as pf
 from beyondreach.accountability.dossier import DossierData, dossier_of, dossier_save
@@ -24,6 +26,7 @@ from beyondreach.accountability.perpetrators import (
     perpetrator_ids_matching,
     perpetrator_link,
     perpetrator_links,
+    perpetrator_list_decide,
     perpetrator_unlink,
     perpetrators_of,
 )
@@ -32,6 +35,7 @@ from beyondreach.accountability.views import written
 from beyondreach.cases import models as cm
 from beyondreach.cases.services import record_viewed
 from beyondreach.core.decorators import member_required, request_user
+from beyondreach.core.errors import InvalidInputError
 from beyondreach.core.models import User
 from beyondreach.screening.models import PublicList
 
@@ -167,7 +171,7 @@ def _detail(
         "label": label(perpetrator, user),
         "links": links,
         "link_form": given.get("link_form") or (link_form(user) if user.can_write else None),
-        "sanctions": perpetrator_sanctions(perpetrator) if user.sees_identities else None,
+        **_sanctions(perpetrator, user),
         "lists_loaded": PublicList.objects.order_by("name"),
     }
     status = 400 if invalid else 200
@@ -220,6 +224,46 @@ def perpetrator_unlink_view(request: HttpRequest, perpetrator_id: str) -> HttpRe
         actor=user, perpetrator=perpetrator, incident_uuid=form.cleaned_data["incident"]
     )
     return redirect("perpetrator-detail", perpetrator_id=perpetrator.uuid)
+
+
+LIST_DECIDED = {
+    "match": "Recorded: this list entity is the perpetrator.",
+    "not_match": "Set aside as a namesake: it no longer counts as the perpetrator's status.",
+    "open": "The decision is taken back.",
+}
+
+
+def _sanctions(perpetrator: Perpetrator, user: User) -> dict[str, Any]:
+    """The Sanctions section: the entities that are or may be the perpetrator, and apart
+    the namesakes set aside. None for roles that see no names (a caption is a name)."""
+    if not user.sees_identities:
+        return {"sanctions": None, "set_aside": []}
+    hits = perpetrator_sanctions(perpetrator)
+    return {
+        "sanctions": [h for h in hits if not h.set_aside],
+        "set_aside": [h for h in hits if h.set_aside],
+    }
+
+
+@member_required(write=True)
+@require_POST
+def perpetrator_list_decision_view(request: HttpRequest, perpetrator_id: str) -> HttpResponse:
+    """A case worker's decision on one list entity of the Sanctions section."""
+    user = request_user(request)
+    perpetrator = access_perpetrator(user, perpetrator_id)
+    decision = request.POST.get("decision", "")
+    try:
+        perpetrator_list_decide(
+            actor=user,
+            perpetrator=perpetrator,
+            entity_ref=request.POST.get("entity", ""),
+            decision=decision,
+        )
+    except InvalidInputError as exc:
+        message = " ".join(m for found in exc.errors.values() for m in found)
+        return render(request, "400.html", {"message": message}, status=400)
+    messages.success(request, LIST_DECIDED[decision])
+    return redirect(f"{reverse('perpetrator-detail', args=[perpetrator.uuid])}#sanctions-title")
 
 
 @member_required(write=True)

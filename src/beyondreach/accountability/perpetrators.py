@@ -18,11 +18,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from beyondreach.accountability import perpetrator_models as am
+from beyondreach.accountability.sanctions import perpetrator_sanctions
 from beyondreach.cases import models as cm
 from beyondreach.cases.inputs import SCRIPTS, FieldErrors
 from beyondreach.cases.names import blind, name_digests, query_alternatives
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import NotFoundError, PermissionDeniedError, parse_record_id
+from beyondreach.core.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    parse_record_id,
+)
 from beyondreach.core.models import Organisation, User
 from beyondreach.core.sealed import org_keys
 
@@ -291,3 +297,42 @@ def link_sources(link: am.PerpetratorLink) -> list[tuple[str, cm.Source | None]]
     refs: list[str] = json.loads(link.sources) if link.sources else []
     by_ref = {s.reference: s for s in link.incident.sources.all()}
     return [(ref, by_ref.get(ref)) for ref in refs]
+
+
+def perpetrator_list_decide(
+    *, actor: User, perpetrator: am.Perpetrator, entity_ref: str, decision: str
+) -> am.PerpetratorListDecision | None:
+    """Record that a list entity the perpetrator's names match is the perpetrator ("match")
+    or a namesake ("not_match", set aside: it no longer makes the perpetrator sanctioned,
+    on the page or in the dossier), or take the decision back ("open"). Audited."""
+    org = _writer_org(actor)
+    if perpetrator.organisation_id != org.pk or not actor.sees_identities:
+        raise NotFoundError("No such perpetrator.")
+    if decision not in {*am.ListDecision.values, "open"}:
+        raise InvalidInputError({"decision": ["Choose match, not a match, or open."]})
+    hit = next(
+        (h for h in perpetrator_sanctions(perpetrator) if h.found.ftm_id == entity_ref), None
+    )
+    if hit is None:
+        raise InvalidInputError(
+            {"entity": ["This entity no longer matches the perpetrator on the loaded lists."]}
+        )
+    with transaction.atomic():
+        # One decision per entity, also when two case workers decide at once.
+        am.Perpetrator.objects.select_for_update().get(pk=perpetrator.pk)
+        for earlier in perpetrator.list_decisions.all():
+            if earlier.entity_ref == entity_ref:
+                earlier.delete()
+        made = None
+        if decision != "open":
+            made = am.PerpetratorListDecision(
+                organisation=org,
+                perpetrator=perpetrator,
+                list_name=hit.found.list_name,
+                decision=decision,
+                decided_by=actor,
+            )
+            made.entity_ref = entity_ref
+            made.save()
+        _audit(actor, "list_decision", perpetrator, decision=decision, list=hit.found.list_name)
+    return made

@@ -23,6 +23,7 @@ from itertools import islice
 from typing import Any
 
 from beyondreach.accountability.perpetrator_models import (
+    ListDecision,
     ListSanction,
     Perpetrator,
     PerpetratorKind,
@@ -117,6 +118,12 @@ class SanctionHit:
     found: Found
     datasets: tuple[str, ...]
     records: tuple[ListSanction, ...]
+    decision: str = ""  # ListDecision, or "" when nobody decided yet
+
+    @property
+    def set_aside(self) -> bool:
+        """A namesake: shown apart, and not counted as the perpetrator's status."""
+        return self.decision == ListDecision.DISMISSED
 
     @property
     def sanctioned(self) -> bool:
@@ -138,7 +145,8 @@ def perpetrator_subject(perpetrator: Perpetrator) -> Subject:
 
 
 def perpetrator_sanctions(perpetrator: Perpetrator) -> list[SanctionHit]:
-    """The loaded lists' entities that are this perpetrator, best first, sanctioned first."""
+    """The loaded lists' entities that are this perpetrator, best first, sanctioned first,
+    each with the decision taken on it, if any."""
     subject = perpetrator_subject(perpetrator)
     if not subject.names:
         return []
@@ -154,8 +162,11 @@ def perpetrator_sanctions(perpetrator: Perpetrator) -> list[SanctionHit]:
     datasets = dict(
         ListEntity.objects.filter(pk__in=[f.entity_pk for f in found]).values_list("pk", "datasets")
     )
+    # Sealed refs, opened here: a perpetrator has a handful of decisions at most.
+    decisions = {d.entity_ref: d.decision for d in perpetrator.list_decisions.all()}
     hits = [
         SanctionHit(
+            decision=decisions.get(f.ftm_id, ""),
             found=f,
             datasets=tuple(datasets.get(f.entity_pk) or ()),
             records=tuple(

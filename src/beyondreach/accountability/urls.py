@@ -67,6 +67,11 @@ urlpatterns = [
         name="perpetrator-unlink",
     ),
     path(
+        "perpetrators/<str:perpetrator_id>/list-decision/",
+        pv.perpetrator_list_decision_view,
+        name="perpetrator-list-decision",
+    ),
+    path(
         "perpetrators/<str:perpetrator_id>/dossier/",
         pv.perpetrator_dossier,
         name="perpetrator-dossier",
