@@ -35,6 +35,7 @@ from beyondreach.core.audit import audit_record
 from beyondreach.core.models import AuditEvent, User
 from beyondreach.demo.flow_incidents import flow_incidents
 from beyondreach.demo.generate import DEMO_PASSWORD, DEMO_USERS
+from beyondreach.demo.interpol import demo_interpol
 from beyondreach.demo.perpetrators import demo_perpetrators
 from beyondreach.demo.reports import demo_reporting_channel
 from beyondreach.outbox.channels import Email, envelope_load
@@ -77,6 +78,7 @@ def demo_flows(*, today: dt.date | None = None) -> DemoFlows | None:
         link = _referrals(users, incidents, today)
         _deadlines(users, incidents, today)
         demo_perpetrators(users["demo_caseworker"], incidents)
+        demo_interpol(users["demo_caseworker"], incidents, today)
         demo_reporting_channel(users["demo_admin"], users["demo_caseworker"], DEMO_PASSWORD)
         audit_record(
             organisation=main,
