@@ -22,6 +22,7 @@ from beyondreach.accountability.sanctions import perpetrator_sanctions
 from beyondreach.cases import models as cm
 from beyondreach.cases.inputs import SCRIPTS, FieldErrors
 from beyondreach.cases.names import blind, name_digests, query_alternatives
+from beyondreach.core.access import member_org_id, writer_org
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import (
     InvalidInputError,
@@ -29,7 +30,7 @@ from beyondreach.core.errors import (
     PermissionDeniedError,
     parse_record_id,
 )
-from beyondreach.core.models import Organisation, User
+from beyondreach.core.models import User
 from beyondreach.core.sealed import org_keys
 
 NAME_MAX, NAMES_MAX, POSITION_MAX, NOTES_MAX, EVIDENCE_MAX = 200, 8, 300, 4000, 4000
@@ -63,12 +64,6 @@ class LinkData:
     to_precision: str = ""
     evidence: str = ""
     source_uuids: list[uuid.UUID] = field(default_factory=list)
-
-
-def _writer_org(actor: User) -> Organisation:
-    if not actor.can_write or actor.organisation is None:
-        raise PermissionDeniedError("Your role cannot change records.")
-    return actor.organisation
 
 
 def _audit(actor: User, action: str, perpetrator: am.Perpetrator, **detail: str) -> None:
@@ -135,7 +130,7 @@ def perpetrator_index(perpetrator: am.Perpetrator, names: list[str]) -> None:
 
 def perpetrator_create(*, actor: User, data: PerpetratorData) -> am.Perpetrator:
     """An agency, official, proxy or company, recorded once with its names in any script."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     perpetrator_validate(data)
     with transaction.atomic():
         perpetrator = am.Perpetrator(organisation=org, created_by=actor)
@@ -147,7 +142,7 @@ def perpetrator_create(*, actor: User, data: PerpetratorData) -> am.Perpetrator:
 def perpetrator_edit(
     *, actor: User, perpetrator: am.Perpetrator, data: PerpetratorData
 ) -> am.Perpetrator:
-    if perpetrator.organisation_id != _writer_org(actor).pk:
+    if perpetrator.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such perpetrator.")
     perpetrator_validate(data)
     with transaction.atomic():
@@ -161,7 +156,7 @@ def perpetrator_link(
 ) -> am.PerpetratorLink:
     """Record that the perpetrator acted in an incident: role, period, evidence, and which of
     the incident's sources support it. Linking again the same incident updates the link."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if perpetrator.organisation_id != org.pk:
         raise NotFoundError("No such perpetrator.")
     incident = cm.Incident.objects.filter(organisation=org, uuid=data.incident_uuid).first()
@@ -200,7 +195,7 @@ def perpetrator_unlink(
     *, actor: User, perpetrator: am.Perpetrator, incident_uuid: uuid.UUID
 ) -> bool:
     """Remove the link to an incident; False when there was none (nothing changes)."""
-    if perpetrator.organisation_id != _writer_org(actor).pk:
+    if perpetrator.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such perpetrator.")
     with transaction.atomic():
         link = perpetrator.links.filter(incident__uuid=incident_uuid).first()
@@ -214,17 +209,11 @@ def perpetrator_unlink(
 # --- Reads --------------------------------------------------------------------------------
 
 
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
-
-
 def perpetrators_of(user: User) -> QuerySet[am.Perpetrator]:
     """The organisation's perpetrators, with their names (opened only for roles that see
     identities: the templates ask `user.sees_identities`)."""
     return (
-        am.Perpetrator.objects.filter(organisation_id=_org_id(user))
+        am.Perpetrator.objects.filter(organisation_id=member_org_id(user))
         .prefetch_related("names")
         .order_by("-created_at", "-id")
     )
@@ -244,7 +233,7 @@ def access_perpetrator(user: User, perpetrator_id: str | uuid.UUID) -> am.Perpet
 def access_perpetrator_link(user: User, link_id: str | uuid.UUID) -> am.PerpetratorLink:
     found = (
         am.PerpetratorLink.objects.select_related("perpetrator", "incident")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(link_id, "No such link."))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(link_id, "No such link."))
         .first()
     )
     if found is None:
@@ -256,7 +245,7 @@ def perpetrator_ids_matching(user: User, query: str) -> list[int]:
     """Perpetrators whose names match `query` across scripts (blind index), as persons'."""
     if not user.sees_identities:
         raise PermissionDeniedError("Your role does not see names, so it cannot search by them.")
-    org = _org_id(user)
+    org = member_org_id(user)
     index_key = org_keys(org).index
     alternatives = [
         [{blind(index_key, k) for k in group} for group in alt] for alt in query_alternatives(query)
@@ -305,7 +294,7 @@ def perpetrator_list_decide(
     """Record that a list entity the perpetrator's names match is the perpetrator ("match")
     or a namesake ("not_match", set aside: it no longer makes the perpetrator sanctioned,
     on the page or in the dossier), or take the decision back ("open"). Audited."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if perpetrator.organisation_id != org.pk or not actor.sees_identities:
         raise NotFoundError("No such perpetrator.")
     if decision not in {*am.ListDecision.values, "open"}:

@@ -10,19 +10,14 @@ from django.db.models.functions import ExtractYear
 
 from beyondreach.accountability import models as am
 from beyondreach.cases import models as cm
+from beyondreach.core.access import member_org_id
 from beyondreach.core.errors import NotFoundError, parse_record_id
 from beyondreach.core.models import User
 
 
-def _org_id(user: User) -> int:
-    if not user.is_authenticated or user.organisation_id is None:
-        raise NotFoundError("Not found.")
-    return user.organisation_id
-
-
 def interpol_cases_of(user: User) -> QuerySet[am.InterpolCase]:
     return (
-        am.InterpolCase.objects.filter(organisation_id=_org_id(user))
+        am.InterpolCase.objects.filter(organisation_id=member_org_id(user))
         .select_related("person")
         .prefetch_related("ccf_requests", "person__names")
         .order_by("-created_at", "-id")
@@ -39,7 +34,7 @@ def access_interpol_case(user: User, case_id: str | uuid.UUID) -> am.InterpolCas
 def access_ccf_request(user: User, request_id: str | uuid.UUID) -> am.CcfRequest:
     request = (
         am.CcfRequest.objects.select_related("case", "deadline")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(request_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(request_id))
         .first()
     )
     if request is None:
@@ -60,7 +55,7 @@ class Counts:
 
 
 def interpol_counts(user: User) -> Counts:
-    cases = am.InterpolCase.objects.filter(organisation_id=_org_id(user))
+    cases = am.InterpolCase.objects.filter(organisation_id=member_org_id(user))
     cells: dict[tuple[str, int | None], int] = {}
     for state, year, n in (
         cases.annotate(year=ExtractYear("issued_on"))
@@ -74,7 +69,7 @@ def interpol_counts(user: User) -> Counts:
         (s, [cells.get((s, y), 0) for y in years], sum(cells.get((s, y), 0) for y in years))
         for s in states
     ]
-    decisions = am.CcfRequest.objects.filter(organisation_id=_org_id(user)).exclude(
+    decisions = am.CcfRequest.objects.filter(organisation_id=member_org_id(user)).exclude(
         outcome=am.CcfOutcome.PENDING
     )
     grounds: dict[str, int] = {}
@@ -100,7 +95,7 @@ def interpol_counts(user: User) -> Counts:
 
 def designations_of(user: User) -> QuerySet[am.Designation]:
     return (
-        am.Designation.objects.filter(organisation_id=_org_id(user))
+        am.Designation.objects.filter(organisation_id=member_org_id(user))
         .select_related("person")
         .prefetch_related("person__names")
         .order_by("-created_at", "-id")
@@ -117,7 +112,7 @@ def access_designation(user: User, designation_id: str | uuid.UUID) -> am.Design
 def access_designation_step(user: User, step_id: str | uuid.UUID) -> am.DesignationStep:
     step = (
         am.DesignationStep.objects.select_related("designation")
-        .filter(organisation_id=_org_id(user), uuid=parse_record_id(step_id))
+        .filter(organisation_id=member_org_id(user), uuid=parse_record_id(step_id))
         .first()
     )
     if step is None:
@@ -142,7 +137,7 @@ class DesignationCounts:
 def designation_counts(user: User) -> DesignationCounts:
     cells = {
         (state, status): n
-        for state, status, n in am.Designation.objects.filter(organisation_id=_org_id(user))
+        for state, status, n in am.Designation.objects.filter(organisation_id=member_org_id(user))
         .values_list("listing_state", "status")
         .annotate(n=Count("id"))
     }

@@ -16,17 +16,12 @@ from beyondreach.accountability import models as am
 from beyondreach.alerts.services import DeadlineData, deadline_create, deadline_done
 from beyondreach.cases import models as cm
 from beyondreach.cases.inputs import FieldErrors
+from beyondreach.core.access import writer_org
 from beyondreach.core.audit import audit_record
-from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from beyondreach.core.errors import InvalidInputError, NotFoundError
 from beyondreach.core.models import Organisation, User
 
 REFERENCE_MAX, CHARGE_MAX, NOTE_MAX, NAME_MAX = 100, 2000, 2000, 200
-
-
-def _writer_org(actor: User) -> Organisation:
-    if not actor.can_write or actor.organisation is None:
-        raise PermissionDeniedError("Your role cannot change records.")
-    return actor.organisation
 
 
 def _audit(actor: User, action: str, case: am.InterpolCase, **detail: str) -> None:
@@ -56,7 +51,7 @@ class CaseData:
 def interpol_case_create(*, actor: User, person: cm.Person, data: CaseData) -> am.InterpolCase:
     """A notice, diffusion or SLTD entry against a person the organisation records, linked to
     the incidents it caused (at least one: the deadlines board hangs on incidents)."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if person.organisation_id != org.pk:
         raise NotFoundError("No such person.")
     errors = FieldErrors()
@@ -90,7 +85,7 @@ def interpol_case_create(*, actor: User, person: cm.Person, data: CaseData) -> a
 
 
 def interpol_case_status(*, actor: User, case: am.InterpolCase, status: str) -> am.InterpolCase:
-    if case.organisation_id != _writer_org(actor).pk:
+    if case.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such case.")
     errors = FieldErrors()
     errors.choice(status, am.NoticeStatus, "status")
@@ -131,7 +126,7 @@ def ccf_request_file(
     admissible_on: dt.date | None = None,
 ) -> am.CcfRequest:
     """A request to the CCF; with the date it was found admissible, its clock starts."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if case.organisation_id != org.pk:
         raise NotFoundError("No such case.")
     errors = FieldErrors()
@@ -153,7 +148,7 @@ def ccf_request_file(
 def ccf_request_admissible(
     *, actor: User, request: am.CcfRequest, admissible_on: dt.date
 ) -> am.CcfRequest:
-    if request.organisation_id != _writer_org(actor).pk:
+    if request.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such request.")
     errors = FieldErrors()
     _check_dates(errors, admissible_on=admissible_on)
@@ -200,7 +195,7 @@ def ccf_decision(
     decided_on: dt.date,
 ) -> am.CcfRequest:
     """The CCF's answer and its grounds, coded; the clock stops."""
-    if request.organisation_id != _writer_org(actor).pk:
+    if request.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such request.")
     errors = FieldErrors()
     errors.choice(outcome, am.CcfOutcome, "outcome")
@@ -230,7 +225,7 @@ def national_step_add(
     note: str = "",
 ) -> am.NationalStep:
     """An arrest, an extradition hearing's result, asylum: what a host country did."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if case.organisation_id != org.pk:
         raise NotFoundError("No such case.")
     errors = FieldErrors()
@@ -274,7 +269,7 @@ def _linked_incidents(org: Organisation, uuids: list[uuid.UUID], errors: FieldEr
 def designation_create(*, actor: User, person: cm.Person, data: DesignationData) -> am.Designation:
     """A state's listing of a person the organisation records (its terrorist list, say),
     linked to the incidents it caused or that came with it."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if person.organisation_id != org.pk:
         raise NotFoundError("No such person.")
     errors = FieldErrors()
@@ -330,7 +325,7 @@ def designation_step_add(
     filed_on: dt.date | None,
 ) -> am.DesignationStep:
     """An appeal, a request to delist, a foreign authority's refusal to act on the listing."""
-    org = _writer_org(actor)
+    org = writer_org(actor)
     if designation.organisation_id != org.pk:
         raise NotFoundError("No such designation.")
     errors = FieldErrors()
@@ -356,7 +351,7 @@ def designation_step_decide(
     *, actor: User, step: am.DesignationStep, outcome: str, decided_on: dt.date
 ) -> am.DesignationStep:
     """A step's outcome; a delisting ends the listing, an upheld one keeps it listed."""
-    if step.organisation_id != _writer_org(actor).pk:
+    if step.organisation_id != writer_org(actor).pk:
         raise NotFoundError("No such step.")
     errors = FieldErrors()
     errors.choice(outcome, am.StepOutcome, "outcome")
