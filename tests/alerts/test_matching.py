@@ -57,6 +57,20 @@ def test_an_incident_in_another_country_alerts_nobody(personas: Personas) -> Non
     assert not AuditEvent.objects.filter(action="alert.match").exists()
 
 
+def test_without_any_active_rule_the_incident_is_not_read_at_all(
+    personas: Personas, django_assert_max_num_queries: Any
+) -> None:
+    """An import of thousands of rows in an organisation without alert rules: matching costs
+    three small queries per incident, not the incident with all its parts (bench/README.md)."""
+    saved = incident(personas.case_worker, tactics=["extradition_request"])
+    with django_assert_max_num_queries(3):
+        assert alerts_match(incident_id=saved.pk).urgent == []
+    # A rule, even one that will not match, makes it read and match the incident as before.
+    focal_point(personas.admin, host_countries=["DE"], urgent_only=True)
+    _point, subscription, _secret = focal_point(personas.admin, host_countries=["TR"])
+    assert alerts_match(incident_id=saved.pk).urgent == [subscription]
+
+
 def test_a_focal_point_gets_coded_facts_only_never_a_name_or_narrative(
     personas: Personas,
 ) -> None:

@@ -161,8 +161,9 @@ def incident_readable_by(user: User, incident: cm.Incident) -> bool:
     return _readable_by(user).filter(incident=incident).exists()
 
 
-def incident_shared_with(incident: cm.Incident) -> set[int]:
-    """The organisations that may open the incident as a record through a live share."""
+def incident_shared_with(incident: cm.Incident | int) -> set[int]:
+    """The organisations that may open the incident (or the incident of that row id) as a
+    record through a live share."""
     live = _live().filter(incident=incident).exclude(level=ShareLevel.COUNTED)
     return set(live.values_list("recipient_id", flat=True))
 
