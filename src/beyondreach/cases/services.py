@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,8 +33,9 @@ def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
             created_by=actor,
             start_date=data.start_date,
         )
-        _apply(incident, data, actor)
-        _version(incident, actor, "create", "incident", incident_snapshot(incident), None)
+        written = _apply(incident, data, actor)
+        snapshot = incident_snapshot(incident, written=written)
+        _version(incident, actor, "create", "incident", snapshot, None)
         audit_record(
             organisation=org,
             actor=actor,
@@ -68,8 +70,8 @@ def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) ->
         ):
             related.all().delete()
         incident.version += 1
-        _apply(incident, data, actor)
-        after = incident_snapshot(incident)
+        written = _apply(incident, data, actor)
+        after = incident_snapshot(incident, written=written)
         changed = _version(incident, actor, "update", "incident", after, before)
         audit_record(
             organisation=org,
@@ -83,7 +85,9 @@ def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) ->
     return incident
 
 
-def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
+def _apply(incident: m.Incident, data: IncidentData, actor: User) -> dict[str, list[Any]]:
+    """Write the incident and its parts; the part rows written (but targets), for its
+    snapshot."""
     incident_set_columns(incident, data)
     incident.assignee = _assignee(incident.organisation, data)
     incident.save()
@@ -93,6 +97,7 @@ def _apply(incident: m.Incident, data: IncidentData, actor: User) -> None:
             type(rows[0]).objects.bulk_create(rows)
     _apply_targets(incident, data, actor, groups=parts["groups"])
     _apply_organisations(incident, data, actor)
+    return parts
 
 
 def _assignee(org: Organisation, data: IncidentData) -> User | None:
