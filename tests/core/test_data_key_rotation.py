@@ -69,6 +69,7 @@ from beyondreach.core.rotation import data_key_rotate, sealed_columns
 from beyondreach.core.sealed import Sealed, forget_wrapped_keys
 from beyondreach.interchange.imports import import_create, import_run, import_start
 from beyondreach.interchange.transfer import transfer_key_create
+from beyondreach.interchange.transfer_trust import trusted_sender_save
 from beyondreach.referrals.services import (
     BodyData,
     OutcomeData,
@@ -183,7 +184,8 @@ def world(personas: Personas) -> World:
     job = import_create(actor=personas.case_worker, fmt="csv", filename="m.csv", content=sheet)
     import_start(actor=personas.case_worker, job=job)
     import_run(job.pk)  # its one row rejected (2099 is to come): the errors are sealed too
-    transfer_key_create(actor=personas.admin, organisation=personas.org)
+    transfer_key_create(actor=personas.admin, organisation=personas.org)  # and its signing key
+    trusted_sender_save(actor=personas.admin, key=f"{'A' * 43}=", name="Exile Voice Radio")
     notices = PublicList.objects.create(name="red", sha256="-", loaded_at=timezone.now())
     name = "Гульнара Тохтиева"
     entities_store(notices, [ParsedEntity("red-1", "Person", name, [name], [], [], [], [])])

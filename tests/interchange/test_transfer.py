@@ -14,6 +14,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
+from nacl.signing import SigningKey
 
 from beyondreach.cases import models as m
 from beyondreach.cases.names import blind
@@ -224,16 +225,20 @@ def test_an_altered_or_cut_file_is_refused_and_writes_nothing(
 
 
 def test_many_chunks_stream_and_a_reordered_chunk_is_refused(personas: Personas) -> None:
-    from beyondreach.interchange.transfer import CHUNK, encrypt
+    from beyondreach.interchange.transfer import CHUNK, encrypt, signed_body
 
     key = transfer_key_create(actor=_admin_of(personas.other_org), organisation=personas.other_org)
+    recipient = __import__("base64").b64decode(key.public_key)
+    signing = SigningKey.generate()
     plain = [bytes([i % 251]) * 1000 for i in range(200)]  # about three chunks
-    pieces = list(encrypt(plain, __import__("base64").b64decode(key.public_key)))
-    assert len(pieces) == 1 + -(-200_000 // CHUNK)
+    pieces = list(encrypt(plain, recipient, signing))
+    assert len(pieces) == 1 + -(-200_000 // CHUNK) + 1  # the preamble, chunks, the signature
     keys = private_keys(personas.other_org.pk)
     assert b"".join(decrypt(b"".join(pieces), keys)) == b"".join(plain)
-    swapped = pieces[0] + pieces[2] + pieces[1] + b"".join(pieces[3:])
-    with pytest.raises(TransferFileError):
+    # Reordered by the holder of the signing key itself, signed again: the chunks refuse it.
+    swapped = pieces[0] + pieces[2] + pieces[1] + b"".join(pieces[3:-1])
+    swapped += signing.sign(signed_body(swapped)).signature
+    with pytest.raises(TransferFileError, match="altered"):
         list(decrypt(swapped, keys))
 
 
@@ -266,6 +271,8 @@ def test_the_export_is_audited_with_the_key_it_was_made_for(personas: Personas) 
     event = AuditEvent.objects.filter(organisation=personas.org, action="incident.export").get()
     assert event.detail["format"] == "beyondreach"
     assert event.detail["to"] == key.public_key[:12]
+    sender = TransferKey.objects.get(organisation=personas.org)  # made for its first export
+    assert event.detail["signed_by"] == sender.verify_key[:12]
 
 
 def _api(user: User) -> Client:
@@ -287,7 +294,7 @@ def test_the_api_refuses_a_case_worker_and_serves_an_admin(personas: Personas) -
 def test_the_import_api_says_why_a_file_is_refused(personas: Personas) -> None:
     admin = _admin_of(personas.other_org)
     transfer_key_create(actor=admin, organisation=personas.other_org)
-    upload = io.BytesIO(MAGIC + b"\x00" * 200)
+    upload = io.BytesIO(MAGIC + b"\x00" * 400)
     upload.name = "records.brx"
     answer = _api(admin).post("/api/v1/imports", {"format": "beyondreach", "file": upload})
     assert answer.status_code == 422

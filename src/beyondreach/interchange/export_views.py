@@ -45,8 +45,9 @@ class ExportForm(forms.Form):
     )
     to = forms.CharField(
         label="Transfer file: the receiving organisation's transfer key",
-        help_text="Their admin gives it (44 characters, from `beyondreach transfer-key`), or "
-        "the name of an organisation of this server. The file opens only with their key.",
+        help_text="Their admin gives it (from their Import page, or `beyondreach "
+        "transfer-key`), or the name of an organisation of this server. The file opens only "
+        "with their key, and is signed with this organisation's.",
         required=False,
         max_length=200,
     )

@@ -29,7 +29,7 @@ from beyondreach.interchange.formats import (
     Transfer,
     export_formats,
 )
-from beyondreach.interchange.transfer import fingerprint, recipient_key
+from beyondreach.interchange.transfer import fingerprint, recipient_key, signing_key
 
 Audience = Literal["owner", "pseudonymised"]
 AUDIENCES: tuple[Audience, ...] = ("owner", "pseudonymised")
@@ -97,7 +97,7 @@ def export_incidents(
             "count": count,
             "filters": coded_filters(filters),
             "by": "user" if viewer.pk else "command line",
-            **({"to": fingerprint(transfer.recipient)} if transfer else {}),
+            **(_transfer_detail(transfer) if transfer else {}),
         },
     )
     records = _snapshots(qs, identities=identities)
@@ -114,8 +114,15 @@ def _transfer(viewer: User, audience: Audience, to: str) -> Transfer:
         raise InvalidInputError({"audience": ["A transfer file holds everything: owner only."]})
     if not to.strip():
         raise InvalidInputError({"to": ["Give the receiving organisation's transfer key."]})
-    assert viewer.organisation_id is not None  # checked by the caller
-    return Transfer(organisation_id=viewer.organisation_id, recipient=recipient_key(to))
+    assert viewer.organisation is not None  # checked by the caller
+    recipient = recipient_key(to)
+    signing = signing_key(actor=viewer, organisation=viewer.organisation)
+    return Transfer(viewer.organisation.pk, recipient, signing)
+
+
+def _transfer_detail(transfer: Transfer) -> dict[str, str]:
+    signed_by = bytes(transfer.signing.verify_key)
+    return {"to": fingerprint(transfer.recipient), "signed_by": fingerprint(signed_by)}
 
 
 def coded_filters(filters: IncidentFilters) -> dict[str, str]:

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 import pycountry
+from nacl.signing import SigningKey
 
 Snapshot = Mapping[str, Any]
 Cell = str | int | None
@@ -32,6 +33,7 @@ class Transfer:
 
     organisation_id: int
     recipient: bytes  # the receiving organisation's X25519 public key
+    signing: SigningKey  # the sending organisation's Ed25519 key (transfer.signing_key)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from beyondreach.interchange.imports import (
     import_start,
     job_errors,
 )
-from beyondreach.interchange.models import ImportJob, ImportStatus
+from beyondreach.interchange.models import ImportFormat, ImportJob, ImportStatus
 from beyondreach.interchange.tasks import run_import
 
 router = Router(tags=["imports"])
@@ -56,6 +56,15 @@ class PersonReviewOut(Schema):
     why: list[list[str]]
 
 
+class SenderOut(Schema):
+    """Who signed a transfer file: its key, and whether this organisation knows it."""
+
+    verify_key: str
+    fingerprint: str
+    known: bool
+    name: str  # the partner's or organisation's name; empty when unknown
+
+
 class ImportOut(Schema):
     id: UUID
     status: str
@@ -75,6 +84,7 @@ class ImportOut(Schema):
     options: dict[str, str]
     plan: PlanOut | None
     errors: list[RowErrorOut]
+    sender: SenderOut | None  # a transfer file's signer (None for other formats)
 
 
 @router.post("/imports", response={201: ImportOut})
@@ -84,10 +94,14 @@ def imports_create(
     format: Form[str],
     mapping: Form[str] = "",
     dry_run: Form[bool] = False,
+    unknown_sender: Form[bool] = False,
 ) -> Status[dict[str, Any]]:
     """Upload a sheet. `mapping` is JSON {"columns": {...}, "values": {...}, "options":
     {...}} (default: the one proposed from the header). A dry run writes nothing and
-    answers with the plan; else the run is queued and `GET /imports/{id}` follows it."""
+    answers with the plan; else the run is queued and `GET /imports/{id}` follows it.
+    A transfer file signed by a key this organisation does not know runs only with
+    `unknown_sender` (admins; check `sender.fingerprint` with the sender first): without
+    it, 422, and the upload waits on its page."""
     user = api_user(request)
     job = import_create(actor=user, fmt=format, filename=file.name or "file", content=file.read())
     if mapping:
@@ -104,7 +118,7 @@ def imports_create(
             options=given.get("options"),
         )
     if not dry_run:
-        import_start(actor=user, job=job)
+        import_start(actor=user, job=job, unknown_sender=unknown_sender)
         run_import.enqueue(job.pk)
     return Status(201, _out(job))
 
@@ -145,4 +159,15 @@ def _out(job: ImportJob) -> dict[str, Any]:
         if plan
         else None,
         "errors": [vars(e) for e in errors],
+        "sender": _sender(job),
     }
+
+
+def _sender(job: ImportJob) -> dict[str, Any] | None:
+    if job.format != ImportFormat.BEYONDREACH:
+        return None
+    from beyondreach.interchange.transfer_import import transfer_sender
+
+    sender = transfer_sender(job)
+    keys = ("verify_key", "fingerprint", "name")
+    return {**{k: getattr(sender, k) for k in keys}, "known": sender.known}

@@ -33,6 +33,12 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--as", dest="username", help="the user recorded as importing (default: an admin)"
     )
     p.add_argument("--rejected", metavar="FILE", help="write the rejected rows here (CSV)")
+    p.add_argument(
+        "--unknown-sender",
+        action="store_true",
+        help="beyondreach: import a file signed by a key this organisation does not know "
+        "(check its fingerprint with the sender first)",
+    )
     p.add_argument("file", metavar="FILE", help="CSV (UTF-8) or XLSX, or a transfer file")
 
 
@@ -69,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
             options=given.get("options"),
         )
     plan = import_plan(job)
+    if args.fmt == "beyondreach":
+        from beyondreach.interchange.transfer_import import transfer_sender
+
+        sender = transfer_sender(job)
+        known = f"{sender.name} ({sender.how})" if sender.known else "an UNKNOWN sender"
+        print(f"Signed by {known}: the key {sender.verify_key}")
     print(f"Columns: {json.dumps(job.mapping, ensure_ascii=False)}")
     for column, rows in plan.ignored.items():
         print(f"Not imported: column {column!r} ({rows} rows with a value)", file=sys.stderr)
@@ -84,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             f"{plan.linked()} targets recorded already, {plan.flagged()} to review."
         )
         return 0
-    import_start(actor=actor, job=job)
+    import_start(actor=actor, job=job, unknown_sender=args.unknown_sender)
     job = import_run(job.pk)
     print(
         f"Imported: {job.created} created, {job.updated} updated, {job.unchanged} unchanged, "

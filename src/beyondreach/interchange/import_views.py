@@ -31,6 +31,8 @@ from beyondreach.interchange.models import ImportFormat, ImportJob, ImportStatus
 from beyondreach.interchange.rows import CODED_FIELDS, FIELDS, by_row, rows_as_csv
 from beyondreach.interchange.tasks import run_import
 from beyondreach.interchange.transfer import transfer_key_current
+from beyondreach.interchange.transfer_import import transfer_sender
+from beyondreach.interchange.transfer_trust import Sender, trusted_senders
 
 SHOWN_ERRORS = 200
 DATE_FORMAT_CHOICES = [
@@ -72,11 +74,13 @@ def _imports(request: HttpRequest) -> HttpResponse:
             return redirect("import-detail", job_id=job.uuid)
         except InvalidInputError as exc:
             errors = exc.errors
+    key = _transfer_key(user)
     context = {
         "jobs": imports_visible_to(user),
         "formats": ImportFormat.choices,
         "errors": errors,
-        "transfer_key": _transfer_key(user),
+        "transfer_key": key,
+        "trusted": trusted_senders(key.organisation_id) if key else [],
     }
     return render(request, "interchange/import_list.html", context, status=400 if errors else 200)
 
@@ -96,7 +100,9 @@ def import_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "start":
-                import_start(actor=user, job=job)
+                confirmed = request.POST.get("unknown_sender") == "yes"
+                trust_as = request.POST.get("trust_as", "")
+                import_start(actor=user, job=job, unknown_sender=confirmed, trust_as=trust_as)
                 run_import.enqueue(job.pk)
                 return redirect("import-detail", job_id=job.uuid)
             mapping, values = _posted_mapping(request, job)
@@ -108,8 +114,12 @@ def import_detail(request: HttpRequest, job_id: str) -> HttpResponse:
             job.refresh_from_db()
     elif request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    context = {"job": job, "errors": errors, **_state(job)}
+    context = {"job": job, "errors": errors, "sender": _sender(job), **_state(job)}
     return render(request, "interchange/import_detail.html", context, status=400 if errors else 200)
+
+
+def _sender(job: ImportJob) -> Sender | None:
+    return transfer_sender(job) if job.format == ImportFormat.BEYONDREACH else None
 
 
 def _posted_mapping(

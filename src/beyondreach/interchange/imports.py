@@ -88,11 +88,15 @@ def import_create(*, actor: User, fmt: str, filename: str, content: bytes) -> Im
         raise InvalidInputError({"format": [f"Must be one of: {', '.join(ImportFormat.values)}."]})
     if len(content) > MAX_BYTES:
         raise InvalidInputError({"file": [f"At most {MAX_BYTES // (1024 * 1024)} MB."]})
+    signed: dict[str, str] = {}
     if fmt == ImportFormat.BEYONDREACH:
         from beyondreach.interchange.transfer_import import transfer_documents
 
-        # Opened whole now: a file for another key, altered or cut is refused, nothing kept.
-        table = Table([], [[] for _ in range(transfer_documents(org_id, content))])
+        # Opened whole now: a file for another key, not signed, altered or cut is refused,
+        # nothing kept.
+        count, sender = transfer_documents(org_id, content)
+        table = Table([], [[] for _ in range(count)])
+        signed = {"sender": sender.fingerprint, "sender_known": sender.how or "unknown"}
     else:
         table = read_table(content)
     with transaction.atomic():
@@ -113,7 +117,7 @@ def import_create(*, actor: User, fmt: str, filename: str, content: bytes) -> Im
             action="import.upload",
             record_type="import",
             record_id=job.uuid,
-            detail={"format": fmt, "rows": len(table.rows)},
+            detail={"format": fmt, "rows": len(table.rows), **signed},
         )
     return job
 
@@ -283,12 +287,23 @@ def _known(job: ImportJob, groups: list[Group]) -> dict[str, ImportedRecord]:
     return found
 
 
-def import_start(*, actor: User, job: ImportJob) -> ImportJob:
-    """Queue the run (the worker runs it: `tasks.run_import`)."""
+def import_start(
+    *, actor: User, job: ImportJob, unknown_sender: bool = False, trust_as: str = ""
+) -> ImportJob:
+    """Queue the run (the worker runs it: `tasks.run_import`). A transfer file signed by a
+    key this organisation does not know starts only with `unknown_sender` confirmed by an
+    admin, or its key saved as a trusted partner named `trust_as`."""
     _importer_org_id(actor)
     if job.status != ImportStatus.MAPPING:
         raise InvalidInputError({"status": ["This import has already been started."]})
     with transaction.atomic():
+        signed: dict[str, str] = {}
+        if job.format == ImportFormat.BEYONDREACH:
+            from beyondreach.interchange.transfer_import import transfer_start_check
+
+            signed = transfer_start_check(
+                actor=actor, job=job, unknown_sender=unknown_sender, trust_as=trust_as
+            )
         job.status = ImportStatus.QUEUED
         job.save(update_fields=["status"])
         audit_record(
@@ -297,7 +312,7 @@ def import_start(*, actor: User, job: ImportJob) -> ImportJob:
             action="import.start",
             record_type="import",
             record_id=job.uuid,
-            detail={"format": job.format, "rows": job.rows_total},
+            detail={"format": job.format, "rows": job.rows_total, **signed},
         )
     return job
 

@@ -89,20 +89,50 @@ class ImportedRecord(models.Model):
 
 
 class TransferKey(Scoped):
-    """An organisation's X25519 key pair for receiving `beyondreach` transfer files
-    (interchange/transfer.py): the public key is given to the sender; the private key is
-    sealed with the organisation's data key, so only this server opens what is sent to it.
-    A retired key still opens files made for it, and is no longer offered to senders."""
+    """An organisation's keys for `beyondreach` transfer files (interchange/transfer.py): an
+    X25519 pair to receive (files are encrypted to `public_key`) and an Ed25519 pair to send
+    (its files are signed with `signing_key`, checked with `verify_key`). Both public halves
+    are given to partners, as one string (`exchange`); the private halves are sealed with
+    the organisation's data key. A retired key still opens files made for it, and is no
+    longer offered to senders nor used to sign."""
 
     public_key = models.CharField(max_length=44, unique=True)  # base64, not secret
     private_key_sealed = models.BinaryField(default=b"")
     private_key = Sealed["TransferKey"]()  # base64
+    # Empty on a key made before files were signed, until it first signs (transfer.py).
+    verify_key = models.CharField(max_length=44, default="", blank=True, db_index=True)
+    signing_key_sealed = models.BinaryField(default=b"")
+    signing_key = Sealed["TransferKey"]()  # base64 of the Ed25519 seed
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def exchange(self) -> str:
+        """Both public keys as one string, for an admin to give a partner once."""
+        return f"{self.public_key}:{self.verify_key}"
+
+
+class TrustedSender(Scoped):
+    """A partner's verify key that the organisation's admin saved, under a name, as a sender
+    of transfer files it knows (a key of an organisation of this server is known without).
+    The name is sealed: which organisations exchange records is itself sensitive."""
+
+    verify_key = models.CharField(max_length=44)  # base64, not secret
+    name_sealed = models.BinaryField(default=b"")
+    name = Sealed["TrustedSender"]()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "verify_key"], name="trusted_sender_once"
+            )
+        ]
 
 
 class ImportedPart(models.Model):

@@ -4,7 +4,11 @@ services (validated, sealed with this organisation's key, indexed, audited), wit
 persons, organisations, files and history.
 
 - The whole file is opened and read before anything is written: a file for another key, or
-  altered, or cut, is refused whole (TransferFileError) and writes nothing.
+  whose signature does not hold, or altered, or cut, is refused whole (TransferFileError)
+  and writes nothing.
+- The sender: the key that signed the file, known to this organisation or not
+  (transfer_trust.py). A file from an unknown key starts only when an admin confirms it;
+  the audit events of the upload and of the start name the key's fingerprint.
 - Idempotent by the sender's UUIDs (blind-indexed, as imports.py keeps external ids): an
   incident imported before is left alone if the file says the same, updated if not; a person
   or targeted organisation is made once however many incidents of one file, or of several
@@ -25,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F
 from django.utils import timezone
 
-from beyondreach.core.errors import InvalidInputError
+from beyondreach.core.errors import InvalidInputError, PermissionDeniedError
 from beyondreach.core.models import User
 from beyondreach.interchange.models import ImportedPart, ImportedRecord, ImportJob, TransferKey
 from beyondreach.interchange.rows import RowError
-from beyondreach.interchange.transfer import TransferFileError, decrypt
+from beyondreach.interchange.transfer import TransferFileError, decrypt, file_sender
+from beyondreach.interchange.transfer_trust import Sender, sender_of, trusted_sender_save
 from beyondreach.interchange.transfer_write import (
     Doc,
     check_errors,
@@ -42,13 +47,14 @@ from beyondreach.interchange.transfer_write import (
 if TYPE_CHECKING:
     from beyondreach.interchange.imports import Plan
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
 class TransferFile:
     header: dict[str, Any]
     documents: list[Doc]
+    sender: bytes  # the verify key whose signature holds over the whole file
 
 
 def private_keys(organisation_id: int) -> dict[bytes, bytes]:
@@ -60,7 +66,8 @@ def private_keys(organisation_id: int) -> dict[bytes, bytes]:
 
 
 def transfer_open(organisation_id: int, content: bytes) -> TransferFile:
-    """The file's documents, all read and checked before the caller writes anything."""
+    """The file's documents, all read and checked (its signature first) before the caller
+    writes anything."""
     plain = b"".join(decrypt(content, private_keys(organisation_id)))
     lines = plain.splitlines()
     try:
@@ -75,7 +82,7 @@ def transfer_open(organisation_id: int, content: bytes) -> TransferFile:
             f"The file is of version {header.get('version')!r}; this server reads version "
             f"{FORMAT_VERSION}. Update the server, or export again from the same version."
         )
-    return TransferFile(header, documents)
+    return TransferFile(header, documents, file_sender(content))
 
 
 class TransferRefusedError(InvalidInputError):
@@ -86,17 +93,54 @@ class TransferRefusedError(InvalidInputError):
         self.message = why
 
 
-def transfer_documents(organisation_id: int, content: bytes) -> int:
-    """How many incidents the file holds, once it is opened and read whole; a file that is
-    not for this organisation, or altered, or cut, is refused."""
+def transfer_documents(organisation_id: int, content: bytes) -> tuple[int, Sender]:
+    """How many incidents the file holds, once it is opened and read whole, and who signed
+    it; a file that is not for this organisation, or not signed, or altered, or cut, is
+    refused."""
     try:
-        return len(transfer_open(organisation_id, content).documents)
+        opened = transfer_open(organisation_id, content)
     except TransferFileError as exc:
         raise TransferRefusedError(exc.message) from exc
+    return len(opened.documents), sender_of(organisation_id, opened.sender)
 
 
 def job_transfer(job: ImportJob) -> TransferFile:
     return transfer_open(job.organisation_id, base64.b64decode(job.content))
+
+
+def transfer_sender(job: ImportJob) -> Sender:
+    """Who signed the job's file (checked when it was uploaded, and again at each reading)."""
+    return sender_of(job.organisation_id, file_sender(base64.b64decode(job.content)))
+
+
+def transfer_start_check(
+    *, actor: User, job: ImportJob, unknown_sender: bool, trust_as: str
+) -> dict[str, str]:
+    """Refuse to start a file from an unknown sender unless an admin confirms it (and, if
+    named, saves its key as a trusted partner); the audit detail naming the sender."""
+    sender = transfer_sender(job)
+    how = sender.how
+    if trust_as.strip():
+        trusted_sender_save(actor=actor, key=sender.verify_key, name=trust_as)
+        how = how or "partner, saved now"
+    elif not sender.known:
+        if actor.role != "admin":
+            raise PermissionDeniedError(
+                "This file is signed by a key this organisation does not know: only an admin "
+                "can import it, once they have checked the key with the sender."
+            )
+        if not unknown_sender:
+            raise InvalidInputError(
+                {
+                    "unknown_sender": [
+                        "This file is signed by a key this organisation does not know (starting "
+                        f"{sender.fingerprint}). Check with the sender, by another channel, "
+                        "that their key starts so, then confirm."
+                    ]
+                }
+            )
+        how = "unknown, confirmed"
+    return {"sender": sender.fingerprint, "sender_known": how}
 
 
 # --- The run --------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """`beyondreach`: every field and the history, to move records to another organisation or
-server, encrypted to the receiving organisation's transfer key (interchange/transfer.py).
+server, encrypted to the receiving organisation's transfer key and signed with the sending
+organisation's (interchange/transfer.py).
 
 The plaintext is JSON lines: a header, then one document per incident, self-contained:
 
-    {"format": "beyondreach", "version": 1, "exported_at": ..., "from": "<organisation>"}
+    {"format": "beyondreach", "version": 2, "exported_at": ..., "from": "<organisation>"}
     {"incident": <incident_snapshot>, "history": [<version>...],
      "persons": [{"person": <person_snapshot>, "history": [...]}...],
      "documents": [{"id", "name", "media_type", "size", "added_on", "original", "clean"}]}
@@ -34,7 +35,7 @@ from beyondreach.core.sealed import aad_for, org_keys
 from beyondreach.interchange.formats import ExportContext, ExportFormat, Snapshot
 from beyondreach.interchange.transfer import encrypt
 
-VERSION = 1
+VERSION = 2  # 2: the file is signed (transfer.py); the lines are as in version 1
 BATCH = 100  # incidents whose persons, versions and files are read at once
 
 
@@ -42,7 +43,7 @@ def write(records: Iterable[Snapshot], context: ExportContext) -> Iterator[bytes
     if context.transfer is None:  # exports.export_incidents gives one for this format
         raise ValueError("A transfer file needs a recipient.")
     plain = transfer_lines(records, context.transfer.organisation_id)
-    return encrypt(plain, context.transfer.recipient)
+    return encrypt(plain, context.transfer.recipient, context.transfer.signing)
 
 
 def transfer_lines(records: Iterable[Snapshot], organisation_id: int) -> Iterator[bytes]:
