@@ -49,6 +49,9 @@ TACTICS = [
 ]
 GROUPS = ["", "journalist", "activist", "opposition", "human_rights_defender", "academic"]
 PRECISIONS = ["day"] * 6 + ["month", "month", "year", "approximate"]
+# A relative's relation as case workers typed it before cases 0013 made it a code (the last
+# two map to "other"); chosen by the incident's id, so the seeded draws stay as they were.
+RELATIONS = ["brother", "Mother", "father", "sister ", "wife", "son", "cousin", "Neighbour", "?"]
 NARRATIVE = (
     "Two men who said they came from the consulate waited outside the target's home and "
     "told a neighbour that the family back home would pay for the articles. The next week "
@@ -261,6 +264,7 @@ class Loader:
                 person_id=person,
                 role=role,
                 target_group=group,
+                relation=RELATIONS[pk % len(RELATIONS)] if role == "relative" else "",
             )
         self._sealed_child(
             "IncidentActor",
