@@ -24,6 +24,8 @@ from beyondreach.core.models import User
 from ..cases.factories import incident_data
 
 CANARY = "CANARY-q7Zx"
+# An organisation's key for the writers' entity ids, where a test calls a writer directly.
+TEST_ID_KEY = b"a test organisation's id key, 32b"
 # Every free-text or identifying value recorded below: none may be in a pseudonymised file.
 SECRETS = {
     "title": f"Red Notice against a poet {CANARY}-title",

@@ -19,10 +19,10 @@ from beyondreach.interchange.huridocs import DATA, country_terms, terms
 from beyondreach.vocab.loader import vocabulary
 
 from ..conftest import Personas
-from .export_cases import CANARY, SECRETS, rich_incident
+from .export_cases import CANARY, SECRETS, TEST_ID_KEY, rich_incident
 
-OWNER = ExportContext(pseudonymised=False)
-PSEUDONYMISED = ExportContext(pseudonymised=True)
+OWNER = ExportContext(pseudonymised=False, id_key=TEST_ID_KEY)
+PSEUDONYMISED = ExportContext(pseudonymised=True, id_key=TEST_ID_KEY)
 REFERENCE = Path(__file__).parents[3] / "shared/reference/huridocs-microthesauri.csv"
 # Each coded field and the micro-thesaurus its codes come from.
 CODED = {

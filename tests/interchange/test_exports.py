@@ -252,7 +252,7 @@ def test_a_file_is_handed_on_before_its_last_incident_is_read(personas: Personas
     snapshot = incident_snapshot(recorded(personas.case_worker))
     taken = [0]
     chunks = export_formats()[fmt].write(
-        _many(snapshot, 20_000, taken), ExportContext(pseudonymised=False)
+        _many(snapshot, 20_000, taken), ExportContext(pseudonymised=False, id_key=b"k" * 32)
     )
     first = list(islice(chunks, 1))
     assert first and first[0]

@@ -19,14 +19,19 @@ from followthemoney.proxy import EntityProxy
 
 from beyondreach.cases.export import WITHHELD, incident_snapshot
 from beyondreach.cases.inputs import TargetData
+from beyondreach.cases.models import Incident
+from beyondreach.cases.selectors import IncidentFilters
+from beyondreach.core.models import User
+from beyondreach.core.sealed import org_keys
 from beyondreach.interchange.export_formats.ftm import FORMAT, SANCTION_NOTE
+from beyondreach.interchange.exports import export_incidents
 from beyondreach.interchange.formats import ExportContext, Snapshot, export_formats
 
 from ..conftest import Personas
-from .export_cases import CANARY, SECRETS, rich_incident
+from .export_cases import CANARY, SECRETS, TEST_ID_KEY, rich_incident
 
-OWNER = ExportContext(pseudonymised=False)
-PSEUDONYMISED = ExportContext(pseudonymised=True)
+OWNER = ExportContext(pseudonymised=False, id_key=TEST_ID_KEY)
+PSEUDONYMISED = ExportContext(pseudonymised=True, id_key=TEST_ID_KEY)
 
 
 def _export(snapshots: list[Snapshot], context: ExportContext) -> bytes:
@@ -172,9 +177,32 @@ def test_ids_are_stable_keyed_and_not_the_records_uuids(personas: Personas) -> N
     ids = [e.id for e in _entities(_export([snapshot], PSEUDONYMISED))]
     assert ids == [e.id for e in _entities(_export([snapshot], PSEUDONYMISED))]
     assert len(ids) == len(set(ids))
-    with override_settings(SECRET_KEY="another server's key, long enough to be a key"):
-        other = {e.id for e in _entities(_export([snapshot], PSEUDONYMISED))}
-    assert not other & set(ids)
+    assert not any(snapshot["id"] in i or snapshot["id"].replace("-", "") in i for i in ids)
+    another = ExportContext(pseudonymised=True, id_key=b"another organisation's key, 32 b")
+    assert not {e.id for e in _entities(_export([snapshot], another))} & set(ids)
+
+
+def test_ids_are_keyed_by_the_organisation_not_the_server_s_secret_key(
+    personas: Personas,
+) -> None:
+    """A leaked SECRET_KEY (every web process holds it) must not match ids to records, and
+    two organisations' files do not share ids."""
+    rich_incident(personas.case_worker)
+    rich_incident(personas.outsider)
+
+    def exported(viewer: User) -> set[str]:
+        found = export_incidents(viewer=viewer, filters=IncidentFilters(), format="ftm")
+        return {json.loads(line)["id"] for line in b"".join(found.chunks).splitlines()}
+
+    ours = exported(personas.case_worker)
+    with override_settings(SECRET_KEY="another server's key, long enough to be a key......"):
+        assert exported(personas.case_worker) == ours
+    theirs = exported(personas.outsider)
+    assert ours and theirs and not ours & theirs
+    key = org_keys(personas.org.pk).pseudonym
+    mine = ExportContext(pseudonymised=False, id_key=key)
+    [snapshot] = [incident_snapshot(i) for i in Incident.objects.filter(organisation=personas.org)]
+    assert {e.id for e in _entities(_export([snapshot], mine))} == ours
 
 
 def test_the_writer_streams_one_incident_at_a_time(personas: Personas) -> None:

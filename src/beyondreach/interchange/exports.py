@@ -22,6 +22,7 @@ from beyondreach.cases.selectors import IncidentFilters, incident_list_visible_t
 from beyondreach.core.audit import audit_record
 from beyondreach.core.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from beyondreach.core.models import User
+from beyondreach.core.sealed import org_keys
 from beyondreach.interchange.formats import (
     ExportContext,
     ExportFormat,
@@ -101,7 +102,12 @@ def export_incidents(
         },
     )
     records = _snapshots(qs, identities=identities)
-    chunks = fmt.write(records, ExportContext(pseudonymised=not identities, transfer=transfer))
+    context = ExportContext(
+        pseudonymised=not identities,
+        id_key=org_keys(viewer.organisation.pk).pseudonym,
+        transfer=transfer,
+    )
+    chunks = fmt.write(records, context)
     stamp = timezone.localdate().isoformat()
     return Export(fmt, identities, count, f"incidents-{fmt.code}-{stamp}.{fmt.extension}", chunks)
 

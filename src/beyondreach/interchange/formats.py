@@ -41,6 +41,8 @@ class ExportContext:
     """What a writer may need besides the records: who reads the file."""
 
     pseudonymised: bool  # the file names nobody: pseudonyms instead of names, no free text
+    # The organisation's key for the ids of records in the file (ftm, esf: EntityIds).
+    id_key: bytes
     transfer: Transfer | None = None
 
 

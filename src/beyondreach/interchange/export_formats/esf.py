@@ -21,7 +21,11 @@ from typing import Any
 import orjson
 
 from beyondreach.cases.export import WITHHELD
-from beyondreach.interchange.export_formats.ftm import coded_caption, entity_id, organisation_alias
+from beyondreach.interchange.export_formats.ftm import (
+    EntityIds,
+    coded_caption,
+    organisation_alias,
+)
 from beyondreach.interchange.formats import ExportContext, ExportFormat, Snapshot
 from beyondreach.interchange.huridocs import country_terms, term
 from beyondreach.vocab.loader import vocabulary
@@ -83,10 +87,11 @@ def _date_type(precision: str) -> str | None:
 
 
 class _Incident:
-    def __init__(self, snapshot: Snapshot, *, pseudonymised: bool) -> None:
+    def __init__(self, snapshot: Snapshot, *, pseudonymised: bool, ids: EntityIds) -> None:
         self.s = snapshot
         self.pseudonymised = pseudonymised
-        self.number = entity_id("incident", snapshot["id"])
+        self.ids = ids
+        self.number = ids("incident", snapshot["id"])
 
     def reveal(self, value: str | None) -> str | None:
         if self.pseudonymised or not value or value == WITHHELD:
@@ -141,16 +146,16 @@ class _Incident:
     def victims(self) -> Iterator[tuple[Record, str]]:
         """Each target as an ESF person record, with its role."""
         for t in self.s["targets"]:
-            number = entity_id("person", t["person"])
+            number = self.ids("person", t["person"])
             name = self.reveal(t["name"]) or t["pseudonym"]
             yield _person(number, INDIVIDUAL, name, target_group=t["target_group"]), t["role"]
         for index, g in enumerate(self.s["groups"]):
-            number = entity_id("group", self.s["id"], str(index))
+            number = self.ids("group", self.s["id"], str(index))
             record = _person(number, GROUP, self.reveal(g["description"]), country=g["country"])
             record.update(number_of_persons_in_group=g["size"], target_group=g["target_group"])
             yield record, "primary"
         for o in self.s["organisations"]:
-            number = entity_id("organisation", o["organisation"])
+            number = self.ids("organisation", o["organisation"])
             name = self.reveal(o["name"]) or organisation_alias(number, o["kind"])
             yield _person(number, GROUP, name, country=o["country"]), "primary"
 
@@ -158,7 +163,7 @@ class _Incident:
         label = vocabulary("actor_types").label(actor["actor_type"])
         name = self.reveal(actor["name"])
         coded = f"{label} ({actor['country']})" if actor["country"] else label
-        number = entity_id("actor", actor["actor_type"], actor["country"], name or "")
+        number = self.ids("actor", actor["actor_type"], actor["country"], name or "")
         return _person(number, GROUP, name or coded, country=actor["country"])
 
     def acts(self, tactic: str, victims: list[tuple[Record, str]]) -> Iterator[Record]:
@@ -170,7 +175,7 @@ class _Incident:
         for victim in chosen:
             yield {
                 "record_type": "act",
-                "record_number": entity_id("act", self.s["id"], tactic, victim["record_number"]),
+                "record_number": self.ids("act", self.s["id"], tactic, victim["record_number"]),
                 "event": self.number,
                 "victim": victim["record_number"],
                 "type_of_act": term("types_of_acts", found.huridocs[0])
@@ -185,7 +190,7 @@ class _Incident:
     def involvement(self, act: Record, actor: Item, perpetrator: Record) -> Record:
         found = vocabulary("actor_types").terms.get(actor["actor_type"])
         codes = found.huridocs if found else ()
-        number = entity_id("involvement", act["record_number"], perpetrator["record_number"])
+        number = self.ids("involvement", act["record_number"], perpetrator["record_number"])
         return {
             "record_type": "involvement",
             "record_number": number,
@@ -201,7 +206,7 @@ class _Incident:
     def information(self, index: int, source: Item) -> Record:
         return {
             "record_type": "information",
-            "record_number": entity_id("information", self.s["id"], str(index)),
+            "record_number": self.ids("information", self.s["id"], str(index)),
             "event": self.number,
             "source_name": self.reveal(source["publisher"]),
             "source_reference": self.reveal(source["reference"]),
@@ -216,7 +221,7 @@ class _Incident:
     def intervention(self, index: int, response: Item, victims: list[str]) -> Record:
         return {
             "record_type": "intervention",
-            "record_number": entity_id("intervention", self.s["id"], str(index)),
+            "record_number": self.ids("intervention", self.s["id"], str(index)),
             "event": self.number,
             "victims": victims,
             "type_of_intervention": term("types_of_intervention", INTERVENTION[response["kind"]]),
@@ -240,14 +245,17 @@ def _person(number: str, unit: str, name: str | None, **more: Any) -> Record:
     return record
 
 
-def incident_records(snapshot: Snapshot, *, pseudonymised: bool) -> Iterator[Record]:
+def incident_records(
+    snapshot: Snapshot, *, pseudonymised: bool, ids: EntityIds
+) -> Iterator[Record]:
     """The ESF records of one incident snapshot, the event first."""
-    return _Incident(snapshot, pseudonymised=pseudonymised).records()
+    return _Incident(snapshot, pseudonymised=pseudonymised, ids=ids).records()
 
 
 def write(records: Iterable[Snapshot], context: ExportContext) -> Iterator[bytes]:
+    ids = EntityIds(context.id_key)
     for snapshot in records:
-        lines = incident_records(snapshot, pseudonymised=context.pseudonymised)
+        lines = incident_records(snapshot, pseudonymised=context.pseudonymised, ids=ids)
         yield b"".join(orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in lines)
 
 

@@ -8,8 +8,8 @@ Values are cleaned by followthemoney's own types as they are added.
 
 Security: a pseudonymised file reads nothing of the snapshot's names or free text, whatever
 the snapshot holds (the writer, not only the snapshot, withholds them): persons appear by their
-pseudonym, actors by type and country. Entity ids are keyed hashes (the server's secret key),
-so nobody can match an id of the file to a record's UUID without that key.
+pseudonym, actors by type and country. Entity ids are keyed hashes (the organisation's key,
+`EntityIds`), so nobody can match an id of the file to a record's UUID without that key.
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 
 import orjson
-from django.conf import settings
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
@@ -50,18 +48,23 @@ SANCTION_NOTE = (
 )
 
 
-def entity_id(*parts: str) -> str:
-    """A keyed hash of a record's parts: stable on one server, irreversible without its key."""
-    digest = _keyed(settings.SECRET_KEY).copy()
-    digest.update("/".join(parts).encode())
-    return "br-" + digest.hexdigest()[:32]
+class EntityIds:
+    """Entity ids as keyed hashes of a record's parts: stable for one organisation,
+    irreversible without its key. The key is the organisation's (`ExportContext.id_key`),
+    not the server's SECRET_KEY: two organisations' files do not share ids for the same
+    shared record, and a leaked SECRET_KEY (it sits in every web process) does not match ids
+    to records. A data key rotation gives new ids, as it gives new pseudonyms."""
 
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("An entity id key is the organisation's: 16 bytes or more.")
+        # hmac's copy() of a keyed state: the key is prepared once, not for every id.
+        self._keyed = hmac.new(hashlib.sha256(b"beyondreach.ids" + key).digest(), None, "sha256")
 
-@lru_cache(maxsize=2)
-def _keyed(secret: str) -> hmac.HMAC:
-    # Django's salted_hmac construction, its key derived once rather than for every id.
-    key = hashlib.sha256(f"beyondreach.interchange.ftm{secret}".encode()).digest()
-    return hmac.new(key, digestmod=hashlib.sha256)
+    def __call__(self, *parts: str) -> str:
+        digest = self._keyed.copy()
+        digest.update("/".join(parts).encode())
+        return "br-" + digest.hexdigest()[:32]
 
 
 def ftm_date(value: str | None, precision: str) -> str | None:
@@ -74,11 +77,12 @@ def ftm_date(value: str | None, precision: str) -> str | None:
 class _Incident:
     """The entities of one incident; `reveal` gives a free-text value only where allowed."""
 
-    def __init__(self, snapshot: Snapshot, *, pseudonymised: bool) -> None:
+    def __init__(self, snapshot: Snapshot, *, pseudonymised: bool, ids: EntityIds) -> None:
         self.s = snapshot
         self.pseudonymised = pseudonymised
+        self.ids = ids
         self.entities: dict[str, EntityProxy] = {}
-        self.event = self._make("Event", entity_id("incident", snapshot["id"]))
+        self.event = self._make("Event", self.ids("incident", snapshot["id"]))
 
     def reveal(self, value: str | None) -> str | None:
         if self.pseudonymised or not value or value == WITHHELD:
@@ -118,7 +122,7 @@ class _Incident:
             event.add("publisher", self.reveal(source["publisher"]))
 
     def _person(self, target: Item) -> EntityProxy:
-        person = self._make("Person", entity_id("person", target["person"]))
+        person = self._make("Person", self.ids("person", target["person"]))
         person.add("name", self.reveal(target["name"]) or target["pseudonym"])
         if target["target_group"]:
             person.add("keywords", vocabulary("target_groups").label(target["target_group"]))
@@ -129,7 +133,7 @@ class _Incident:
         return person
 
     def _organisation(self, item: Item) -> EntityProxy:
-        org_id = entity_id("organisation", item["organisation"])
+        org_id = self.ids("organisation", item["organisation"])
         org = self._make("Organization", org_id)
         org.add("name", self.reveal(item["name"]) or organisation_alias(org_id, item["kind"]))
         org.add("country", item["country"] or None)
@@ -143,7 +147,7 @@ class _Incident:
         coded = f"{label} ({actor['country']})" if actor["country"] else label
         parts = ("actor", actor["actor_type"], actor["country"], name or "")
         schema = _actor_schema(term.category if term else "", actor["actor_type"])
-        org = self._make(schema, entity_id(*parts))
+        org = self._make(schema, self.ids(*parts))
         org.add("name", name or coded)
         org.add("country", actor["country"] or None)
         self._link(org, ActorRole(actor["role"]).label, "organizer")
@@ -151,7 +155,7 @@ class _Incident:
     def _link(self, party: EntityProxy, role: str, event_property: str) -> None:
         assert party.id is not None  # every entity is made with its id
         self.event.add(event_property, party.id)
-        link = self._make("UnknownLink", entity_id("link", self.s["id"], party.id))
+        link = self._make("UnknownLink", self.ids("link", self.s["id"], party.id))
         link.add("subject", party.id)
         link.add("object", self.event.id)
         link.add("role", role)
@@ -163,7 +167,7 @@ class _Incident:
         for subject in subjects:
             assert subject.id is not None
             sanction = self._make(
-                "Sanction", entity_id("sanction", self.s["id"], str(index), subject.id)
+                "Sanction", self.ids("sanction", self.s["id"], str(index), subject.id)
             )
             sanction.add("entity", subject.id)
             sanction.add("program", kind.label)
@@ -188,7 +192,7 @@ class _Incident:
         return issued_by or None
 
     def _passport(self, holder: str, number: str, country: str | None, start: str | None) -> None:
-        passport = self._make("Passport", entity_id("passport", holder, number))
+        passport = self._make("Passport", self.ids("passport", holder, number))
         passport.add("holder", holder)
         passport.add("number", number)
         passport.add("type", "Passport")
@@ -215,9 +219,11 @@ def coded_caption(s: Snapshot) -> str:
     return f"{tactics}: {'/'.join(s['origin_states'])}{where}{year}"
 
 
-def incident_entities(snapshot: Snapshot, *, pseudonymised: bool) -> list[EntityProxy]:
+def incident_entities(
+    snapshot: Snapshot, *, pseudonymised: bool, ids: EntityIds
+) -> list[EntityProxy]:
     """The FtM entities of one incident snapshot, the event first."""
-    return _Incident(snapshot, pseudonymised=pseudonymised).build()
+    return _Incident(snapshot, pseudonymised=pseudonymised, ids=ids).build()
 
 
 def entity_line(entity: EntityProxy) -> bytes:
@@ -229,8 +235,9 @@ def entity_line(entity: EntityProxy) -> bytes:
 def write(records: Iterable[Snapshot], context: ExportContext) -> Iterator[bytes]:
     """One incident's entities at a time. A person of several incidents comes once in each,
     as fragments with one id, which FtM tools merge (`ftm aggregate`)."""
+    ids = EntityIds(context.id_key)
     for snapshot in records:
-        entities = incident_entities(snapshot, pseudonymised=context.pseudonymised)
+        entities = incident_entities(snapshot, pseudonymised=context.pseudonymised, ids=ids)
         yield b"".join(entity_line(e) for e in entities)
 
 
