@@ -159,11 +159,17 @@ def test_no_person_name_or_matched_entity_is_stored_in_the_clear(
     assert IncidentTarget.objects.count() == 1
 
 
+# The worker commits and reconnects as in production: on PostgreSQL that needs a test
+# outside the wrapping transaction.
+WORKER_DB = pytest.mark.django_db(transaction=True)
+
+
 def _work() -> None:
     """What `beyondreach serve`'s worker does: run every queued task, then stop."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
+@WORKER_DB
 def test_a_person_recorded_after_the_load_is_screened_by_the_worker(
     personas: Personas, red_list: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -180,6 +186,7 @@ def test_a_person_recorded_after_the_load_is_screened_by_the_worker(
     assert isinstance(mail, Email) and mail.to == ("cora@ngo.example",)
 
 
+@WORKER_DB
 def test_an_edit_that_gives_the_listed_name_is_screened_and_alerts_once(
     personas: Personas, red_list: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -203,6 +210,7 @@ def test_an_edit_that_gives_the_listed_name_is_screened_and_alerts_once(
     assert Message.objects.filter(kind="alert.urgent").count() == 1
 
 
+@WORKER_DB
 def test_a_merge_screens_the_survivor_under_the_names_it_takes(
     personas: Personas, red_list: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
