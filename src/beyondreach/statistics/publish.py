@@ -110,6 +110,9 @@ def statistics_publish(*, actor: User, address: str, specs: list[ItemSpec]) -> P
     if not specs:
         raise PublishInputError("Choose at least one table to publish.", field="items")
     _check_address(actor, address)
+    # Refused before the counting and the suppression audit (seconds), not after them; the
+    # check under the lock below is the one that holds against a concurrent publication.
+    _check_budget(actor, specs)
     items = publication_items(published_incidents(actor), specs)
     charts = {str(i): svg for i, item in enumerate(items) if (svg := item_svg(item))}
     assert actor.organisation is not None
