@@ -74,13 +74,14 @@ def _imports(request: HttpRequest) -> HttpResponse:
             return redirect("import-detail", job_id=job.uuid)
         except InvalidInputError as exc:
             errors = exc.errors
-    key = _transfer_key(user)
+    admin = user.role == "admin" and user.organisation_id is not None
     context = {
         "jobs": imports_visible_to(user),
         "formats": ImportFormat.choices,
         "errors": errors,
-        "transfer_key": key,
-        "trusted": trusted_senders(key.organisation_id) if key else [],
+        "admin": admin,
+        "transfer_key": _transfer_key(user),
+        "trusted": trusted_senders(user.organisation_id) if user.organisation_id and admin else [],
     }
     return render(request, "interchange/import_list.html", context, status=400 if errors else 200)
 
