@@ -115,6 +115,8 @@ def main() -> None:
     counts = [int(c) for c in args.clients.split(",")]
     cookies, org_id, incidents, mine = _sessions(max(counts))
     env = dict(os.environ, **dict(item.split("=", 1) for item in args.server_env))
+    # The server runs the tree measured too (PYTHONPATH comes before the editable install).
+    env["PYTHONPATH"] = str(args.src.resolve())
     with contextlib.ExitStack() as stack:
         servers = Servers([stack.enter_context(Server(env)) for _ in range(args.servers)])
         phases = run(args, servers, counts, cookies, org_id)

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "beyondreach.accountability",
 ]
 
+# Sessions name their backend: a session made under another backend's path logs out once.
+AUTHENTICATION_BACKENDS = ["beyondreach.core.backends.UserBackend"]
+
 MIDDLEWARE = [
     "beyondreach.core.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django import forms
 from django.test.html import parse_html
 
-from beyondreach.cases.forms import COUNTRY_CHOICES, QuickSelect, SharedChoiceField, set_choices
+from beyondreach.cases.forms import (
+    COUNTRY_CHOICES,
+    Form,
+    PersonForm,
+    QuickSelect,
+    SharedChoiceField,
+    set_choices,
+)
 
 
 class _Both(forms.Form):
@@ -52,3 +61,27 @@ def test_shared_choices_are_replaced_per_form_never_changed_for_all() -> None:
     assert first.fields["quick"].choices == [("", "—"), ("XK", "Kosovo")]
     assert second.fields["quick"].choices == COUNTRY_CHOICES == _Both().fields["quick"].choices
     assert "Kosovo" in str(first["quick"]) and "Kosovo" not in str(second["quick"])
+
+
+def test_labels_written_in_code_are_the_markup_django_writes() -> None:
+    """cases.forms.Form writes <label> and <legend> itself, for speed; the markup must stay
+    what Django's own template (django/forms/label.html) writes, attributes in order."""
+
+    class Sample(Form):
+        required_css_class = "required"
+        name = forms.CharField(label="Name <in any script>")
+        pick = forms.ChoiceField(choices=[("1", "One")], widget=forms.RadioSelect)
+        agree = forms.BooleanField(required=False, label="Agreed?")
+
+    for form in (Sample(), Sample(auto_id=False), PersonForm()):
+        for field in form:
+            for written in (
+                lambda f: f.label_tag(),
+                lambda f: f.legend_tag(),
+                lambda f: f.label_tag(attrs={"data-x": True, "hidden": False, "class": "a&b"}),
+            ):
+                ours = str(written(field))
+                form.render = partial(forms.Form.render, form)  # type: ignore[method-assign]
+                djangos = str(written(field))
+                del form.render
+                assert ours == djangos

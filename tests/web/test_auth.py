@@ -162,3 +162,12 @@ def test_login_refuses_an_offsite_next_url(personas: Personas) -> None:
         },
     )
     assert answer["Location"] == "/incidents/"
+
+
+def test_a_deactivated_user_is_logged_out_on_the_next_request(personas: Personas) -> None:
+    client = verified_client(personas.case_worker)
+    assert client.get("/incidents/").status_code == 200
+    personas.case_worker.is_active = False
+    personas.case_worker.save(update_fields=["is_active"])
+    page = client.get("/incidents/")
+    assert page.status_code == 302 and page["Location"].startswith("/login/")

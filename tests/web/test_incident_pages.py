@@ -151,6 +151,38 @@ def test_list_and_detail_pages_make_a_bounded_number_of_queries(
         client.get(f"/incidents/{incident.uuid}/")
 
 
+def test_a_list_row_reads_in_labels_with_its_title_escaped(personas: Personas) -> None:
+    incident = incident_create(
+        actor=personas.case_worker,
+        data=incident_data(title="<b>Poet</b> & <script>x()</script>", status="open"),
+    )
+    page = verified_client(personas.case_worker).get("/incidents/").content.decode()
+    row = page.split('<tbody role="rowgroup">', 1)[1].split("</tr>", 1)[0]
+    assert '<td role="cell" data-label="Date" class="date">2024-03-01</td>' in row
+    assert f'<a href="/incidents/{incident.uuid}/" dir="auto">' in row
+    assert "&lt;b&gt;Poet&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;" in row
+    assert "<script>" not in row
+    assert '<td role="cell" data-label="Origin">CN</td>' in row
+    assert '<span class="tag">INTERPOL Red Notice or Diffusion</span>' in row
+    assert '<td role="cell" data-label="Status">Open</td>' in row
+    assert '<td role="cell" data-label="Marking" class="tlp-amber">TLP:AMBER</td>' in row
+
+
+def test_a_case_workers_list_page_reads_the_user_and_the_key_once(personas: Personas) -> None:
+    """Session, user with its organisation, two-factor device; the page, its audit event
+    (begin, key under lock, last link, insert, commit), the match count and the rows' three
+    codes: 13 queries. The organisation and its key were read a second time before."""
+    for i in range(3):
+        incident_create(actor=personas.case_worker, data=incident_data(title=f"Case {i}"))
+    client = verified_client(personas.case_worker)
+    client.get("/incidents/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/incidents/?origin=CN")
+    organisation_reads = [q for q in queries if 'FROM "core_organisation"' in q["sql"]]
+    assert len(organisation_reads) == 1, organisation_reads
+    assert len(queries) <= 13, [q["sql"][:80] for q in queries]
+
+
 def test_a_longer_history_costs_the_incident_page_one_query_at_most(personas: Personas) -> None:
     incident = incident_create(actor=personas.case_worker, data=incident_data())
     client = verified_client(personas.case_worker)

@@ -75,7 +75,10 @@ def lock_current_key(organisation_id: int) -> None:
         .first()
     )
     held = _wrapped_cache.get(organisation_id)
-    if held is not None and wrapped_now is not None and held != bytes(wrapped_now):
+    if held is None and wrapped_now is not None:
+        # Read under the lock, so current: the request's next seal or open needs no query.
+        _wrapped_cache[organisation_id] = bytes(wrapped_now)
+    elif held is not None and wrapped_now is not None and held != bytes(wrapped_now):
         del _wrapped_cache[organisation_id]
         raise StaleKeyError(
             "The organisation's encryption key was changed while this was being saved. "
