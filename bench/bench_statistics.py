@@ -203,8 +203,17 @@ def main() -> None:
     parser.add_argument(
         "--grouping-sets",
         action="store_true",
-        help="PostgreSQL: only the table's figures by one GROUPING SETS query against a query "
-        "per figure, alternated (what the engine's GROUPING SETS bought)",
+        help="only the table's figures by one GROUPING SETS query (SQLite: its stand-in) "
+        "against a query per figure, alternated (what the engine's GROUPING SETS bought); as "
+        "--compare grouping-sets",
+    )
+    parser.add_argument(
+        "--compare",
+        choices=["grouping-sets", "year", "page"],
+        help="one change, both ways alternated on the same rows: grouping-sets (above); year: "
+        "origin x year's figures with the year read by the database against Django's "
+        "ExtractYear; page: the page's figures (table, chart, map, flows) with each distinct "
+        "table counted once against each counted apart",
     )
     args = parser.parse_args()
     configure(args.db, args.src, args.name)
@@ -212,10 +221,103 @@ def main() -> None:
 
     ensure_loaded(args.incidents, args.seed)
     settle()
-    if args.grouping_sets:
+    compare = "grouping-sets" if args.grouping_sets else args.compare
+    if compare == "grouping-sets":
         grouping_sets(args)
+    elif compare == "year":
+        year_compared(args)
+    elif compare == "page":
+        page_compared(args)
     else:
         run(args)
+
+
+def _print_pair(name: str, after: str, before: str, samples: Any) -> None:
+    one, each, _ = samples
+    print(
+        f"{name:26} {after} {percentile(one, 0.5):7.1f} {percentile(one, 0.95):7.1f}"
+        f" | {before} {percentile(each, 0.5):7.1f} {percentile(each, 0.95):7.1f}"
+        f" | bought {percentile(each, 0.5) / percentile(one, 0.5):4.1f}x at p50"
+        f" | load {_load()}",
+        flush=True,
+    )
+
+
+def year_compared(args: argparse.Namespace) -> None:
+    """origin x year's figures (the engine's counting, no request) with the year read by
+    the database (dimensions.StartYear) against Django's ExtractYear (on SQLite a Python
+    function called per row), alternated."""
+    from dataclasses import replace
+
+    from bench_setup import ANALYST
+    from django.db.models import IntegerField
+    from django.db.models.functions import ExtractYear
+
+    from beyondreach.cases.selectors import IncidentFilters
+    from beyondreach.core.models import User
+    from beyondreach.statistics import selectors as s
+    from beyondreach.statistics.dimensions import DIMENSIONS
+
+    analyst = User.objects.select_related("organisation").get(username=ANALYST)
+    year = DIMENSIONS["year"]
+    django_year = replace(
+        year, expression=lambda: ExtractYear("start_date", output_field=IntegerField())
+    )
+    print(f"load average {_load()}; p50 / p95 ms over {args.requests} of each, alternated")
+    for case in TABLES:
+        if case.cols != "year":
+            continue
+        filters = s.counted_filters(IncidentFilters(**_typed(case.filters)))
+        qs = s.counted_incidents(analyst, filters)
+        rows = DIMENSIONS[case.rows]
+
+        def counted(qs: Any = qs, rows: Any = rows, cols: Any = year) -> object:
+            return s._counted(qs, rows, cols, "incidents")
+
+        def extract(qs: Any = qs, rows: Any = rows, cols: Any = django_year) -> object:
+            return s._counted(qs, rows, cols, "incidents")
+
+        if counted() != extract():
+            raise SystemExit(f"{case.name}: the two years disagree")
+        samples = timed_pair(counted, extract, args.requests)
+        _print_pair(case.name, "read by the database", "ExtractYear", samples)
+
+
+def page_compared(args: argparse.Namespace) -> None:
+    """The page's figures with the form's defaults (chart: lines per origin, per year; map
+    by origin): each distinct table counted once (PageTables, the flows' total the table's)
+    against the table, the chart's, the map's and the flows' total each counted apart (the
+    page before), alternated. The counting only: no request, no rendering."""
+    from bench_setup import ANALYST
+
+    from beyondreach.cases.selectors import IncidentFilters
+    from beyondreach.core.models import User
+    from beyondreach.statistics.flows import statistics_flows
+    from beyondreach.statistics.selectors import PageTables, statistics_table
+
+    analyst = User.objects.select_related("organisation").get(username=ANALYST)
+    print(f"load average {_load()}; p50 / p95 ms over {args.page_requests} of each, alternated")
+    for case in TABLES:
+        filters = IncidentFilters(**_typed(case.filters))
+
+        def once(case: Case = case, filters: IncidentFilters = filters) -> object:
+            tables = PageTables(analyst, filters)
+            table = tables.table(case.rows, case.cols)
+            shown = (tables.table("origin", "year"), tables.table("origin"))
+            return table, shown, statistics_flows(analyst, filters, total=table.total)
+
+        def apart(case: Case = case, filters: IncidentFilters = filters) -> object:
+            table = statistics_table(analyst, filters, rows=case.rows, cols=case.cols)
+            shown = (
+                statistics_table(analyst, filters, rows="origin", cols="year"),
+                statistics_table(analyst, filters, rows="origin"),
+            )
+            return table, shown, statistics_flows(analyst, filters)
+
+        if once() != apart():
+            raise SystemExit(f"{case.name}: the page's figures differ")
+        samples = timed_pair(once, apart, args.page_requests)
+        _print_pair(case.name, "counted once", "apart", samples)
 
 
 def grouping_sets(args: argparse.Namespace) -> None:

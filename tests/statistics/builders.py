@@ -27,7 +27,8 @@ def record(
     *,
     origins: list[str],
     tactics: list[str],
-    start: date = date(2024, 3, 1),
+    start: date | None = date(2024, 3, 1),
+    precision: str = m.DatePrecision.DAY,
     hosts: list[str] | None = None,
     targets: int = 1,
     group: str = "journalist",
@@ -38,6 +39,7 @@ def record(
     data = IncidentData(
         title="Statistics test incident",
         start_date=start,
+        start_precision=precision,
         origin_states=origins,
         tactics=tactics,
         host_countries=["DE"] if hosts is None else hosts,

@@ -3,8 +3,10 @@ the same incidents as the list under the same filters; on SQLite and PostgreSQL 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -16,9 +18,12 @@ from beyondreach.core.errors import ApplicationError
 from beyondreach.core.models import User
 from beyondreach.demo.generate import demo_load
 from beyondreach.statistics.dimensions import DIMENSIONS
+from beyondreach.statistics.flows import statistics_flows
 from beyondreach.statistics.selectors import (
     Cell,
     Counted,
+    PageTables,
+    Table,
     _grouping_sets,
     _separately,
     counted_filters,
@@ -175,10 +180,10 @@ def test_targets_of_a_coalition_without_partners_are_none(recorded: Personas) ->
         assert (table.total, table.cells, table.row_totals) == (0, [], {})
 
 
-@pytest.mark.postgres_only
 def test_grouping_sets_give_the_figures_of_separate_queries(recorded: Personas) -> None:
-    """PostgreSQL counts a table in one GROUPING SETS query; every pair of dimensions, and
-    one-way tables, give what a query per figure gives (the other databases' way)."""
+    """A table is counted in one query, with GROUPING SETS (PostgreSQL) or their stand-in
+    (SQLite); every pair of dimensions, and one-way tables, give what a query per figure
+    gives (the targets measure's way)."""
     filters = counted_filters(IncidentFilters())
     for narrowed in (filters, replace(filters, origin="CN")):
         qs = counted_incidents(recorded.analyst, narrowed)
@@ -191,3 +196,97 @@ def test_grouping_sets_give_the_figures_of_separate_queries(recorded: Personas) 
 
 def _sorted(counted: Counted) -> tuple[object, ...]:
     return tuple(sorted(part, key=repr) if isinstance(part, list) else part for part in counted)
+
+
+def test_years_and_months_are_those_of_the_start_date_on_every_database(
+    personas: Personas,
+) -> None:
+    """The database reads a date's year and month (on SQLite from its text, not through
+    Django's per-row Python function): the last and first days of a year, a date known to
+    the month, and a date not known ("Not recorded") land where Python puts them."""
+    cw = personas.case_worker
+    starts = [
+        (date(2023, 12, 31), m.DatePrecision.DAY),
+        (date(2024, 1, 1), m.DatePrecision.DAY),
+        (date(2024, 12, 31), m.DatePrecision.DAY),
+        (date(2024, 12, 1), m.DatePrecision.MONTH),
+        (date(1999, 2, 1), m.DatePrecision.YEAR),
+        (None, m.DatePrecision.UNKNOWN),
+    ]
+    for start, precision in starts:
+        record(cw, origins=["CN"], tactics=["assault"], start=start, precision=precision)
+    years = Counter(str(s.year) if s else None for s, _ in starts)
+    months = Counter(f"{s:%Y-%m}" if s else None for s, _ in starts)
+    by_year = statistics_table(personas.analyst, IncidentFilters(), rows="year", cols="origin")
+    by_month = statistics_table(personas.analyst, IncidentFilters(), rows="month")
+    assert by_year.row_totals == {k: years[k] for k in ("1999", "2023", "2024", None)}
+    assert by_month.row_totals == {
+        k: months[k] for k in ("1999-02", "2023-12", "2024-01", "2024-12", None)
+    }
+    assert by_year.rows.name(None) == "Not recorded"
+    flows = statistics_flows(personas.analyst, IncidentFilters())
+    assert Counter({f.year: f.value for f in flows.flows}) == years
+
+
+def test_a_year_is_not_a_python_function_per_row() -> None:
+    """Django's ExtractYear is a Python callback on SQLite: twice the time of a table by
+    year at 100,000 incidents (bench/README.md, "Statistics")."""
+    for code in ("year", "month"):
+        qs = m.Incident.objects.values(v=DIMENSIONS[code].expression())
+        assert "django_date_extract" not in str(qs.query), code
+
+
+PAGES = [  # rows, cols, the chart's lines per period, the map's dimension
+    ("origin", "year", "origin", "year", "origin"),  # the chart's is the table; the map its rows'
+    (
+        "year",
+        "origin",
+        "origin",
+        "year",
+        "origin",
+    ),  # the chart's is it transposed; the map its cols'
+    ("tactic", "host", "origin", "month", "host"),
+    ("host", "tactic", "origin", "month", "origin"),  # the map is the chart's rows'
+    ("tactic", None, "tactic", "year", "host"),
+]
+
+
+@pytest.mark.parametrize("measure", ["incidents", "targets"])
+@pytest.mark.parametrize("page", PAGES)
+def test_a_pages_tables_counted_once_are_the_tables_counted_apart(
+    recorded: Personas, page: tuple[str, str | None, str, str, str], measure: str
+) -> None:
+    rows, cols, series, period, map_by = page
+    filters = IncidentFilters(date_from=date(2023, 1, 1))
+    tables = PageTables(recorded.analyst, filters, measure)
+    for wanted in ((rows, cols), (series, period), (map_by, None)):
+        apart = statistics_table(
+            recorded.analyst, filters, rows=wanted[0], cols=wanted[1], measure=measure
+        )
+        assert _figures(tables.table(*wanted)) == _figures(apart), wanted
+
+
+def test_a_table_already_counted_is_not_counted_again(
+    recorded: Personas, django_assert_num_queries: Any
+) -> None:
+    tables = PageTables(recorded.analyst, IncidentFilters())
+    tables.table("origin", "year")
+    with django_assert_num_queries(0):
+        tables.table("origin", "year")
+        tables.table("year", "origin")
+        tables.table("origin")
+        tables.table("year")
+
+
+def _figures(table: Table) -> tuple[object, ...]:
+    """Everything a table shows, in its order (cells in any order)."""
+    return (
+        table.rows.code,
+        table.cols.code if table.cols else None,
+        table.measure,
+        table.filters,
+        sorted(table.cells, key=repr),
+        list(table.row_totals.items()),
+        list(table.col_totals.items()),
+        table.total,
+    )

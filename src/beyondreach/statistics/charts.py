@@ -12,7 +12,7 @@ import vl_convert
 
 from beyondreach.cases.selectors import IncidentFilters
 from beyondreach.core.models import User
-from beyondreach.statistics.selectors import MEASURES, statistics_table
+from beyondreach.statistics.selectors import MEASURES, Table, statistics_table
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,16 @@ def time_series(
     table = statistics_table(
         user, filters, rows=series, cols=period, measure=measure, source=source
     )
+    return series_of(table, top)
+
+
+def series_of(table: Table, top: int) -> Series:
+    """A table of lines (rows) per period (columns) as a chart's series."""
     periods = list(table.col_totals)
     chosen = [value for value in table.row_totals if value is not None][:top]
     lines = {table.rows.name(v): [table.value(v, p) for p in periods] for v in chosen}
     assert table.cols is not None
+    measure = table.measure
     title = f"{MEASURES[measure]} per {table.cols.label.lower()}, by {table.rows.label.lower()}"
     return Series(title, [p or "" for p in periods], lines, measure)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pycountry
 from django.db.models import (
@@ -36,6 +36,10 @@ from beyondreach.cases.export import physical_tactics
 from beyondreach.cases.selectors import TACTIC_CATEGORIES
 from beyondreach.statistics.codes import DIMENSION_CODES
 from beyondreach.vocab.loader import vocabulary
+
+if TYPE_CHECKING:  # the stubs' names, not Django's at run time
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 Key = str | None  # a value of a dimension as the tables give it out: a code, "2024", "2024-03"
 NOT_RECORDED = "Not recorded"
@@ -97,9 +101,39 @@ def _freedom_house() -> Any:
     )
 
 
+class _SqliteDatePart:
+    """A part of a date read by SQLite itself: there Django's ExtractYear and ExtractMonth
+    call a Python function for every row (`django_date_extract`), which doubled the time of
+    a table by year at 100,000 incidents (bench/README.md, "Statistics"). SQLite holds a
+    date as ISO text, "2024-03-01", so the year is its characters 1-4 and the month 6-7;
+    a date not recorded stays NULL. PostgreSQL keeps Django's EXTRACT."""
+
+    start: int
+    length: int
+    lhs: Any
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, {self.start}, {self.length}) AS INTEGER)", params
+
+
+class StartYear(_SqliteDatePart, ExtractYear):
+    start, length = 1, 4
+
+
+class StartMonth(_SqliteDatePart, ExtractMonth):
+    start, length = 6, 2
+
+
+def _year() -> Any:
+    return StartYear("start_date", output_field=IntegerField())
+
+
 def _month() -> Any:
     # A number (202403), the same on SQLite and PostgreSQL; MONTH.key writes it "2024-03".
-    return ExtractYear("start_date") * 100 + ExtractMonth("start_date")
+    return StartYear("start_date") * 100 + StartMonth("start_date")
 
 
 def _month_key(value: Any) -> str:
@@ -177,7 +211,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "year",
             "Year",
-            lambda: ExtractYear("start_date", output_field=IntegerField()),
+            _year,
             str,
             _filter("started"),
             chronological=True,

@@ -56,9 +56,16 @@ class Flows:
 
 
 def statistics_flows(
-    user: User, filters: IncidentFilters, *, measure: str = "incidents", source: str = "own"
+    user: User,
+    filters: IncidentFilters,
+    *,
+    measure: str = "incidents",
+    source: str = "own",
+    total: int | None = None,
 ) -> Flows:
-    """The user's incidents matching the filters, counted by origin, host and year."""
+    """The user's incidents matching the filters, counted by origin, host and year.
+    `total`: the measure of all of them, when the caller has it from a table of the same
+    incidents (the page's own), so that it is not counted again."""
     if measure not in MEASURES:
         raise StatisticsInputError(f"Unknown measure {measure!r}.", field="measure")
     filters = counted_filters(filters)
@@ -72,7 +79,9 @@ def statistics_flows(
         if g["n"]
     ]
     flows.sort(key=lambda f: (-f.value, ORIGIN.name(f.origin), HOST.name(f.host), f.year or ""))
-    return Flows(measure, filters, source, flows, counts_by(qs, measure)[0]["n"] or 0)
+    if total is None:
+        total = counts_by(qs, measure)[0]["n"] or 0
+    return Flows(measure, filters, source, flows, total)
 
 
 def flows_json(found: Flows) -> dict[str, Any]:

@@ -11,8 +11,9 @@ incident with two origin states is in two cells of a row but once in its column'
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
@@ -214,6 +215,69 @@ def statistics_table(
     )
 
 
+@dataclass
+class PageTables:
+    """The tables one page shows (its table, the chart's, the map's), each distinct table
+    counted once. The chart's table is often the page's own (origin x year by default), and
+    a one-way table is the row or column totals of a two-way table by the same dimension:
+    totals are counted as distinct incidents by their own grouping, as a one-way table's
+    figures are, so taking them gives the same figures without counting again (the page
+    counted one table up to three times: bench/README.md, "Statistics")."""
+
+    user: User
+    filters: IncidentFilters
+    measure: str = "incidents"
+    source: str = "own"
+    counted: dict[tuple[str, str | None], Table] = field(default_factory=dict)
+
+    def table(self, rows: str, cols: str | None = None) -> Table:
+        found = self.counted.get((rows, cols)) or self._from_counted(rows, cols)
+        if found is None:
+            found = statistics_table(
+                self.user,
+                self.filters,
+                rows=rows,
+                cols=cols,
+                measure=self.measure,
+                source=self.source,
+            )
+        self.counted[(rows, cols)] = found
+        return found
+
+    def _from_counted(self, rows: str, cols: str | None) -> Table | None:
+        if cols is not None:
+            crossed = self.counted.get((cols, rows))
+            return transposed(crossed) if crossed else None
+        for table in self.counted.values():
+            if table.rows.code == rows:
+                return one_way(table, table.rows, table.row_totals)
+            if table.cols and table.cols.code == rows:
+                return one_way(table, table.cols, table.col_totals)
+        return None
+
+
+def one_way(table: Table, dim: Dimension, totals: dict[Key, int]) -> Table:
+    """The one-way table by one of `table`'s dimensions, from its totals by it."""
+    cells = [Cell(value, None, n) for value, n in totals.items()]
+    return Table(
+        dim, None, table.measure, table.filters, table.source, cells, totals, {}, table.total
+    )
+
+
+def transposed(table: Table) -> Table:
+    """The same table with rows and columns swapped (both are ordered the same way)."""
+    assert table.cols is not None
+    cells = [Cell(c.col, c.row, c.value) for c in table.cells]
+    return replace(
+        table,
+        rows=table.cols,
+        cols=table.rows,
+        cells=cells,
+        row_totals=table.col_totals,
+        col_totals=table.row_totals,
+    )
+
+
 class Counted(NamedTuple):
     """A table's figures as the database gives them (values before `key_of`)."""
 
@@ -226,9 +290,16 @@ class Counted(NamedTuple):
 def _counted(
     qs: QuerySet[m.Incident], row_dim: Dimension, col_dim: Dimension | None, measure: str
 ) -> Counted:
-    if measure == "incidents" and connection.vendor == "postgresql":
+    if measure == "incidents" and _one_pass():
         return _grouping_sets(qs, row_dim, col_dim)
     return _separately(qs, row_dim, col_dim, measure)
+
+
+def _one_pass() -> bool:
+    """PostgreSQL has GROUPING SETS; SQLite has them as a materialized CTE (3.35 on)."""
+    if connection.vendor == "sqlite":
+        return sqlite3.sqlite_version_info >= (3, 35)  # Django's sqlite3, the standard one
+    return connection.vendor == "postgresql"
 
 
 def _separately(
@@ -257,21 +328,16 @@ def _grouping_sets(
     """Cells, row totals, column totals and total in one pass over the (incident, values)
     rows, with GROUPING SETS: each still a count of distinct incidents, as separate
     queries give them, but the rows are read and joined once instead of four times
-    (PostgreSQL only: SQLite has no GROUPING SETS; bench/README.md has what it bought)."""
+    (bench/README.md has what it bought). SQLite has no GROUPING SETS: there the rows are
+    a CTE it materializes once, grouped each way and the groups put together."""
     values = {"r": row_dim.expression()} | ({"c": col_dim.expression()} if col_dim else {})
     try:
         sql, params = qs.values(**values, one_incident=F("id")).query.sql_with_params()
     except EmptyResultSet:  # no incident can match (a partner-less coalition)
         return Counted([], [], [], 0)
-    keys = ", ".join(values)  # our own names: r, or r, c
-    sets = "(r, c), (r), (c), ()" if col_dim else "(r), ()"
     with connection.cursor() as cursor:
         # Only the compiled query, with its parameters apart, and our own names.
-        cursor.execute(
-            f"SELECT {keys}, GROUPING({keys}), COUNT(DISTINCT one_incident)"  # noqa: S608
-            f" FROM ({sql}) pairs GROUP BY GROUPING SETS ({sets})",
-            params,
-        )
+        cursor.execute(_grouped_sql(sql, crossed=col_dim is not None), params)
         found = cursor.fetchall()
     if not col_dim:  # GROUPING(r): 0 a row's total, 1 the total
         found = [(r, None, 1 + 2 * grouped, n) for r, grouped, n in found]
@@ -282,6 +348,30 @@ def _grouping_sets(
         [(c, n) for r, c, g, n in found if g == 2],
         next((n for r, c, g, n in found if g == 3), 0),
     )
+
+
+def _grouped_sql(pairs: str, *, crossed: bool) -> str:
+    """The query of `_grouping_sets` over the query of the pairs: rows of r (, c), their
+    GROUPING (0 a cell, 1 a row's total, 2 a column's total, 3 the total) and the count."""
+    keys = "r, c" if crossed else "r"
+    count = "COUNT(DISTINCT one_incident)"
+    if connection.vendor != "sqlite":
+        grouping_sets = "(r, c), (r), (c), ()" if crossed else "(r), ()"
+        return (
+            f"SELECT {keys}, GROUPING({keys}), {count}"  # noqa: S608 - our names only
+            f" FROM ({pairs}) pairs GROUP BY GROUPING SETS ({grouping_sets})"
+        )
+    # The groupings and the numbers GROUPING would give them.
+    sets = (
+        [("r, c", "r, c", 0), ("r, NULL", "r", 1), ("NULL, c", "c", 2), ("NULL, NULL", "", 3)]
+        if crossed
+        else [("r", "r", 0), ("NULL", "", 1)]
+    )
+    grouped = " UNION ALL ".join(
+        f"SELECT {shown}, {g}, {count} FROM pairs{' GROUP BY ' + by if by else ''}"  # noqa: S608 - our names only
+        for shown, by, g in sets
+    )
+    return f"WITH pairs AS MATERIALIZED ({pairs}) {grouped}"
 
 
 def _ordered(dim: Dimension, counted: list[tuple[Any, int]]) -> dict[Key, int]:

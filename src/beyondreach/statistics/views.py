@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from beyondreach.cases.selectors import IncidentFilters
 from beyondreach.core.decorators import member_required, request_user
-from beyondreach.statistics.charts import Series, series_png, series_svg, time_series
+from beyondreach.statistics.charts import Series, series_of, series_png, series_svg, time_series
 from beyondreach.statistics.dimensions import HOST, Key
 from beyondreach.statistics.flows import (
     ORIGIN,
@@ -32,7 +32,7 @@ from beyondreach.statistics.report import (
     report_months,
     statistics_report,
 )
-from beyondreach.statistics.selectors import Table, statistics_table
+from beyondreach.statistics.selectors import PageTables, Table, statistics_table
 from beyondreach.statistics.tables import table_csv, table_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,20 +98,21 @@ def _map(request: HttpRequest, form: StatisticsForm) -> WorldMap:
     )
 
 
-def _flows(request: HttpRequest, form: StatisticsForm) -> Flows:
+def _flows(request: HttpRequest, form: StatisticsForm, total: int | None = None) -> Flows:
     return statistics_flows(
         request_user(request),
         _filters(form),
         measure=form.cleaned_data["measure"],
         source=form.cleaned_data["source"],
+        total=total,
     )
 
 
 FLOWS_SHOWN = 50  # the page's; the downloads have them all
 
 
-def _flows_context(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
-    found = _flows(request, form)
+def _flows_context(request: HttpRequest, form: StatisticsForm, total: int) -> dict[str, Any]:
+    found = _flows(request, form, total)
     return {
         "lines": [
             (
@@ -151,8 +152,7 @@ def _lines(table: Table) -> list[Line]:
     ]
 
 
-def _map_context(request: HttpRequest, form: StatisticsForm) -> dict[str, Any]:
-    found = _map(request, form)
+def _map_context(found: WorldMap) -> dict[str, Any]:
     table, missing = found.table, set(found.not_drawn())
     return {
         "title": found.title,
@@ -176,16 +176,24 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     context: dict[str, Any] = {"form": form, "query": urlencode(form.data)}
     if form.is_valid():
-        table = _table(request, form)
+        chosen = form.cleaned_data
+        # The table, the chart's and the map's: each distinct one counted once.
+        tables = PageTables(
+            request_user(request), _filters(form), chosen["measure"], chosen["source"]
+        )
+        table = tables.table(chosen["rows"], chosen["cols"] or None)
+        series = series_of(tables.table(chosen["series"], chosen["period"]), chosen["top"])
+        drawn = WorldMap(tables.table(chosen["map_by"]))
         context |= {
             "table": table,
             "lines": _lines(table),
             "col_labels": [table.cols.name(c) for c in table.col_totals] if table.cols else [],
             "col_totals": [_number(table, n, False, c) for c, n in table.col_totals.items()],
             "total": _number(table, table.total, False, False),
-            "series": _series(request, form),
-            "map": _map_context(request, form),
-            "flows": _flows_context(request, form),
+            "series": series,
+            "map": _map_context(drawn),
+            # The flows count the same incidents: their total is the table's.
+            "flows": _flows_context(request, form, table.total),
         }
     return render(
         request, "statistics/statistics.html", context, status=400 if form.errors else 200
