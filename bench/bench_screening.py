@@ -4,8 +4,11 @@
     nice -n 19 .venv/bin/python bench/bench_screening.py --db sqlite --entities 100000
     nice -n 19 .venv/bin/python bench/bench_screening.py --db sqlite --entities 1000000
 
-Against a fresh database (bench/out/screening.sqlite3, or the PostgreSQL database
-`tnr_bench_screening`, never the test database):
+Against a fresh database per size and seed (bench/out/screening_N_sS.sqlite3, or the
+PostgreSQL database `tnr_bench_screening_N_sS`, never the test database); with --reuse, the
+one a complete earlier run of the same size and seed left (a million takes 10 to 30 minutes
+to load), --recount to count its name parts again after a change of the count keys, and
+--query-seed for a labelled set held out from the one the constants were tuned on:
 
 1. generate N list entities, persons of four naming traditions, each stored as lists hold
    them: Russian-style names in Cyrillic (with patronymics), often with one Latin spelling;
@@ -53,8 +56,54 @@ OUT = HERE / "out"
 PG_DATABASE = "tnr_bench_screening"  # never the test database
 
 
-def configure(db: str) -> None:
-    fresh_database(db, "screening", PG_DATABASE, {})
+def database_name(entities: int, seed: int) -> str:
+    """One database per size and seed, so that a million loaded once serves many runs."""
+    return f"screening_{entities}_s{seed}"
+
+
+def configure(db: str, name: str, reuse: bool) -> bool:
+    """Django set up on the bench's database; with `reuse`, on the one a run with the same
+    size and seed left (True), else on a fresh one (False)."""
+    pg_database = f"{PG_DATABASE}_{name.removeprefix('screening_')}"
+    if reuse and _open_existing(db, name, pg_database):
+        return True
+    fresh_database(db, name, pg_database, {})
+    return False
+
+
+def _open_existing(db: str, name: str, pg_database: str) -> bool:
+    """Django set up on a database an earlier run loaded completely, if there is one."""
+    import os
+
+    sqlite = OUT / f"{name}.sqlite3"
+    if db == "sqlite" and not sqlite.exists():
+        return False
+    sys.path.insert(0, str(HERE.parent / "src"))
+    os.environ.update(
+        {
+            "BEYONDREACH_MASTER_KEY_FILE": str(OUT / "master.key"),
+            "BEYONDREACH_VAR_DIR": str(OUT),
+            "BEYONDREACH_DATABASE_URL": f"sqlite:///{sqlite}"
+            if db == "sqlite"
+            else f"postgres://postgres@127.0.0.1:5432/{pg_database}",
+            "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
+            "BEYONDREACH_LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+    from django.db.utils import OperationalError
+
+    django.setup()
+    from django.core.management import call_command
+
+    from beyondreach.screening.models import PublicList
+
+    try:
+        call_command("migrate", verbosity=0)
+        # A load that was cut short leaves no list (one transaction), or no count.
+        return PublicList.objects.filter(name="bench", entity_count__gt=0).exists()
+    except OperationalError:
+        return False
 
 
 # --- Names in four traditions ------------------------------------------------------------
@@ -387,6 +436,12 @@ def people(rng: random.Random) -> Iterator[Person]:
 # --- Load, query, measure ----------------------------------------------------------------
 
 
+def regenerate(n: int, seed: int) -> list[Person]:
+    """The persons a load of the same size and seed stored, drawn again."""
+    generated = people(random.Random(seed))
+    return [next(generated) for _ in range(n)]
+
+
 def load(n: int, seed: int) -> tuple[list[Person], float]:
     from django.db import transaction
     from django.utils import timezone
@@ -418,7 +473,8 @@ def load(n: int, seed: int) -> tuple[list[Person], float]:
     started = time.monotonic()
     with transaction.atomic():
         public_list = PublicList.objects.create(name="bench", sha256="-", loaded_at=timezone.now())
-        entities_store(public_list, entities())
+        public_list.entity_count = entities_store(public_list, entities())
+        public_list.save(update_fields=["entity_count"])
     return persons, time.monotonic() - started
 
 
@@ -524,6 +580,44 @@ def real_pairs(threshold: float) -> str:
     )
 
 
+def tradition_of(person: Person) -> str:
+    """The generator's tradition of a person, read from the list's first name."""
+    from beyondreach.screening.matching import name_script
+
+    script = name_script(person.list_names[0])
+    if script != "other":
+        return script
+    return "russian" if person.middle is not None else "turkic"
+
+
+def breakdown(
+    queries: list[Query],
+    results: list[list[tuple[str, float]]],
+    persons: list[Person],
+    threshold: float,
+) -> str:
+    """Misses (listed persons not found at the threshold: their entity not returned at
+    0.5, or scored under the threshold) and wrong matches, by tradition."""
+    from collections import Counter
+
+    missed: Counter[tuple[str, str]] = Counter()
+    wrong: Counter[str] = Counter()
+    for q, r in zip(queries, results, strict=True):
+        scores = dict(r)
+        if q.expected:
+            person = persons[int(q.expected.split("-")[1])]
+            got = scores.get(q.expected)
+            if got is None or got < threshold:
+                why = "not returned" if got is None else "under threshold"
+                missed[(tradition_of(person), why)] += 1
+        for entity, value in r:
+            if value >= threshold and entity != q.expected:
+                wrong[tradition_of(persons[int(entity.split("-")[1])])] += 1
+    miss_text = ", ".join(f"{t} {w} {n}" for (t, w), n in sorted(missed.items()))
+    wrong_text = ", ".join(f"{t} {n}" for t, n in sorted(wrong.items()))
+    return f"misses: {miss_text}\nwrong matches by the entity's tradition: {wrong_text}"
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
@@ -536,19 +630,48 @@ def main() -> None:
     parser.add_argument("--positives", type=int, default=2000)
     parser.add_argument("--negatives", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument(
+        "--query-seed",
+        type=int,
+        default=None,
+        help="draw the labelled set with this seed (default: --seed): queries held out from "
+        "those the constants were tuned on, against the same entities",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query the database a run of the same --entities and --seed loaded, if complete",
+    )
+    parser.add_argument(
+        "--recount",
+        action="store_true",
+        help="with --reuse: count the name parts again (after a change of the count keys)",
+    )
     args = parser.parse_args()
-    configure(args.db)
+    reused = configure(args.db, database_name(args.entities, args.seed), args.reuse)
     from beyondreach.screening.services import THRESHOLD
 
-    persons, load_seconds = load(args.entities, args.seed)
-    from beyondreach.screening.models import ListKey
+    if reused:
+        persons = regenerate(args.entities, args.seed)
+        print(f"reused the database of {args.entities:,} entities, seed {args.seed}")
+        if args.recount:
+            from beyondreach.screening.lists import token_counts_rebuild
+            from beyondreach.screening.models import PublicList
 
-    keys = ListKey.objects.count()
-    print(
-        f"loaded {args.entities:,} entities and {keys:,} keys in {load_seconds:.0f} s "
-        f"({args.entities / load_seconds:,.0f} entities/s)"
-    )
-    queries = labelled(persons, args.positives, args.negatives, args.seed)
+            started = time.monotonic()
+            token_counts_rebuild(PublicList.objects.get(name="bench"))
+            print(f"counted the name parts again in {time.monotonic() - started:.0f} s")
+    else:
+        persons, load_seconds = load(args.entities, args.seed)
+        from beyondreach.screening.models import ListKey
+
+        keys = ListKey.objects.count()
+        print(
+            f"loaded {args.entities:,} entities and {keys:,} keys in {load_seconds:.0f} s "
+            f"({args.entities / load_seconds:,.0f} entities/s)"
+        )
+    query_seed = args.seed if args.query_seed is None else args.query_seed
+    queries = labelled(persons, args.positives, args.negatives, query_seed)
     # The generated persons (a million objects) are the bench's, not the screening's: left
     # to the garbage collector, each full collection of them paused a query for a second.
     gc.freeze()
@@ -567,6 +690,7 @@ def main() -> None:
             f"({wrong} wrong matches, {from_outsiders} of them for persons not listed)"
         )
     print(real_pairs(THRESHOLD))
+    print(breakdown(queries, results, persons, THRESHOLD))
     with (OUT / "screening_pairs.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["query", "birth_date", "country", "expected", "expected_names"])

@@ -46,33 +46,42 @@ class Found:
 
 def _postings(
     keys: Sequence[str], cap: int, count_keys: Sequence[str] = ()
-) -> dict[str, list[int]]:
-    """Up to cap + 1 entity ids for each key, and the lists' counts of each count key (one
-    number per list that has it, under the count key), in one statement."""
+) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Up to cap + 1 entity ids for each key, and the lists' counts of each count key
+    (summed over the lists), in one statement. A row says which of the two it is: a
+    retrieval key can be spelled like a count key ("c:v", the key of "Wu Wei" and of its
+    parts), and read as one it lost its postings and became a count of entity ids."""
     if not keys and not count_keys:
-        return {}
+        return {}, {}
     quote = connection.ops.quote_name
     table, key_column = quote(ListKey._meta.db_table), quote("key")
     counts = quote(ListTokenCount._meta.db_table)
     # S608: the tables' and columns' names are ours, quoted; every value is a parameter.
     one = f"SELECT entity_id FROM {table} WHERE {key_column} = %s LIMIT %s"  # noqa: S608
-    parts = [f"SELECT %s AS k, entity_id FROM ({one}) AS p{i}" for i in range(len(keys))]  # noqa: S608
+    parts = [
+        f"SELECT %s AS k, entity_id AS v, 0 AS c FROM ({one}) AS p{i}"  # noqa: S608
+        for i in range(len(keys))
+    ]
     params: list[str | int] = []
     for key in keys:
         params += [key, key, cap + 1]
     if count_keys:
         marks = ", ".join(["%s"] * len(count_keys))
         parts.append(
-            f"SELECT {quote('key')}, {quote('count')} FROM {counts} "  # noqa: S608
+            f"SELECT {quote('key')}, {quote('count')}, 1 FROM {counts} "  # noqa: S608
             f"WHERE {key_column} IN ({marks})"
         )
         params += list(count_keys)
     found: dict[str, list[int]] = defaultdict(list)
+    counted: dict[str, int] = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for key, entity in cursor.fetchall():
-            found[key].append(entity)
-    return found
+        for key, value, is_count in cursor.fetchall():
+            if is_count:
+                counted[key] += value
+            else:
+                found[key].append(value)
+    return found, counted
 
 
 def _frequent_fallback(keys: Sequence[str], limit: int) -> list[int]:
@@ -93,12 +102,8 @@ def _candidates(subject: Subject, cap: int, top: int) -> tuple[list[int], Rarity
     """The TOP_K candidates' ids, and the rarity of the subject's name parts in the lists."""
     keys = sorted(name_keys(subject.names))
     wanted = sorted(subject_count_keys(subject.names) | {ListTokenCount.TOTAL_KEY})
-    postings = _postings(keys, cap, wanted)
-    counted = {k: postings.pop(k) for k in wanted if k in postings}
-    rarity = Rarity(
-        total=sum(counted.pop(ListTokenCount.TOTAL_KEY, [])),
-        counts={k: sum(v) for k, v in counted.items()},
-    )
+    postings, counted = _postings(keys, cap, wanted)
+    rarity = Rarity(total=counted.pop(ListTokenCount.TOTAL_KEY, 0), counts=counted)
     rare = {k: ids for k, ids in postings.items() if len(ids) <= cap}
     if not rare:
         return _frequent_fallback([k for k in keys if k in postings], top), rarity

@@ -203,21 +203,59 @@ def count_keys(token: str) -> tuple[str, str, str]:
     return token_key(token), arabic_key(token), spelling_key(token)
 
 
-def entity_token_keys(names: Iterable[str]) -> set[str]:
+# Traditions whose name parts are also counted among their own entities (`Rarity`): an
+# entity belongs to the first whose script one of its names is written in. Given names and
+# surnames are shared within a tradition and seldom across: "Wang" is rare among all the
+# lists' names, and one Han name in fifteen. Entities of none of them (Latin only) are the
+# rest, counted as all entities less these.
+TRADITIONS = ("han", "arabic", "cyrillic")
+TRADITION_TOTAL = "#entities"  # per tradition, the key whose count is its entities'
+
+
+def entity_tradition(names: Iterable[str]) -> str:
+    """The tradition of an entity's names (`TRADITIONS`), or "" for the rest."""
+    scripts = {_name_tradition(n) for n in names}
+    for tradition in TRADITIONS:
+        if tradition in scripts:
+            return tradition
+    return ""
+
+
+@lru_cache(maxsize=200_000)
+def _name_tradition(name: str) -> str:
+    script = name_script(name)
+    if script != "other":
+        return script
+    return "cyrillic" if any(unicodedata.name(ch, "").startswith("CYRILLIC") for ch in name) else ""
+
+
+def tradition_key(tradition: str, key: str) -> str:
+    return f"{tradition}/{key}"[:KEY_MAX]
+
+
+def entity_token_keys(
+    names: Sequence[str], tokens: Iterable[Sequence[str]] | None = None
+) -> set[str]:
     """The count keys of every part of an entity's names, once each (particles left out):
-    what the list's token counts count, one per entity."""
-    return {
-        key
-        for name in names
-        for t in name_tokens(name)
-        if t not in PARTICLES
-        for key in count_keys(t)
-    }
+    what the list's token counts count, one per entity; again under the entity's
+    tradition, with one for the tradition's number of entities. `tokens`: the names'
+    `name_tokens`, if made already (stored with the entity)."""
+    if tokens is None:
+        tokens = (name_tokens(name) for name in names)
+    keys = {key for parts in tokens for t in parts if t not in PARTICLES for key in count_keys(t)}
+    tradition = entity_tradition(names)
+    if not tradition:
+        return keys
+    return keys | {tradition_key(tradition, k) for k in (*keys, TRADITION_TOTAL)}
 
 
 def subject_count_keys(names: Iterable[str]) -> set[str]:
-    """The count keys a query needs: those of the subject's name parts."""
-    return entity_token_keys(names)
+    """The count keys a query needs: those of the subject's name parts, among all entities
+    and within each tradition."""
+    keys = {key for name in names for t in name_tokens(name) for key in count_keys(t)}
+    return keys | {
+        tradition_key(tradition, k) for tradition in TRADITIONS for k in (*keys, TRADITION_TOTAL)
+    }
 
 
 def name_keys(names: Iterable[str]) -> set[str]:
@@ -393,29 +431,59 @@ class Score:
 
 @dataclass(frozen=True)
 class Rarity:
-    """How many entities of the loaded lists have each name part (`count_keys`), and how
-    many entities there are: counted at load (screening.lists), read with the postings."""
+    """How many entities of the loaded lists have each name part (`count_keys`), among all
+    and within each tradition (`tradition_key`), and how many entities there are: counted
+    at load (screening.lists), read with the postings."""
 
     total: int = 0
     counts: Mapping[str, int] = field(default_factory=dict)
 
-    def share(self, query: str, candidate: str, arabic: bool = False) -> float:
-        """The share of entities with a part the query's part matches as well as this
-        one: letter for letter, those spelled the same; else those of its skeleton (the
-        finer one for names in Arabic script)."""
+    def key(self, query: str, candidate: str, arabic: bool = False) -> str:
+        """The count key of the entities with a part the query's part matches as well as
+        this one: letter for letter, those spelled the same; else those of its skeleton
+        (the finer one for names in Arabic script)."""
         if _soft(query) == _soft(candidate):
-            key = spelling_key(query)
-        else:
-            key = arabic_key(query) if arabic else token_key(query)
-        return max(self.counts.get(key, 0), 1) / max(self.total, 1)
+            return spelling_key(query)
+        return arabic_key(query) if arabic else token_key(query)
 
-    def namesakes(self, pairs: Sequence[tuple[str, str]], arabic: bool = False) -> float:
-        """The number of entities expected to have a name matching as well, if name parts
-        were drawn independently: the total times the product of the parts' shares."""
-        expected = float(self.total)
-        for query, candidate in pairs:
-            expected *= self.share(query, candidate, arabic)
-        return expected
+    def share(self, query: str, candidate: str, arabic: bool = False) -> float:
+        """The share of all entities with a part the query's part matches as well."""
+        return max(self.counts.get(self.key(query, candidate, arabic), 0), 1) / max(self.total, 1)
+
+    def namesakes(
+        self, pairs: Sequence[tuple[str, str]], arabic: bool = False, tradition: str = ""
+    ) -> float:
+        """The number of entities expected to have a name matching as well, if the parts of
+        a name were drawn independently within its tradition: over each tradition (and the
+        rest), its entities times the product of the parts' shares among them. The
+        candidate's own tradition has at least one entity with each part (itself).
+
+        Lists counted before the traditions were have no tradition's entities: all are the
+        rest, and this is the estimate over all entities it was."""
+        keys = [self.key(q, c, arabic) for q, c in pairs]
+        rest_total = self.total
+        rest_counts = [self.counts.get(k, 0) for k in keys]
+        expected = 0.0
+        for name in TRADITIONS:
+            entities = self.counts.get(tradition_key(name, TRADITION_TOTAL), 0)
+            if not entities:
+                continue
+            counts = [self.counts.get(tradition_key(name, k), 0) for k in keys]
+            rest_total -= entities
+            rest_counts = [r - c for r, c in zip(rest_counts, counts, strict=True)]
+            expected += _expected(entities, counts, own=name == tradition)
+        return expected + _expected(rest_total, rest_counts, own=not tradition)
+
+
+def _expected(entities: int, counts: Sequence[int], *, own: bool) -> float:
+    """Entities times the product of the parts' shares among them; each part counted at
+    least once among the candidate's `own` tradition."""
+    if entities <= 0:
+        return 0.0
+    expected = float(entities)
+    for count in counts:
+        expected *= (max(count, 1) if own else max(count, 0)) / entities
+    return expected
 
 
 BIRTH_SAME_DAY = 0.08
@@ -498,14 +566,16 @@ def _country_evidence(subject: Subject, candidate: Candidate) -> tuple[float, st
     return -COUNTRY_CONTRADICTS, "no nationality or country in common"
 
 
-# Tuned on the bench's 100,000 entities (bench/README.md): a name more than COMMON_NAMESAKES
-# other entities are expected to match as well is common, and without a birth date agreeing
-# it loses COMMON_COST, and COMMON_COST_PER_TENFOLD more for every ten times as many
-# namesakes (at most COMMON_COST_MAX); a Han name, whose pinyin many characters write,
-# HAN_COMMON_COST.
-COMMON_NAMESAKES = 0.3
+# A name more than COMMON_NAMESAKES other entities are expected to match as well, within
+# its tradition (`Rarity.namesakes`), is common: more than one, so that the cost falls
+# where a wrong person is likelier than not. Without a birth date agreeing it loses
+# COMMON_COST, and COMMON_COST_PER_TENFOLD more for every ten times as many namesakes (at
+# most COMMON_COST_MAX); a Han name, whose pinyin many characters write, HAN_COMMON_COST.
+# The costs were tuned on the bench's 100,000 entities, seed 12 (bench/README.md gives the
+# figures on held-out sets too).
+COMMON_NAMESAKES = 1.0
 COMMON_COST = 0.08
-COMMON_COST_PER_TENFOLD = 0.05
+COMMON_COST_PER_TENFOLD = 0.08
 COMMON_COST_MAX = 0.25
 HAN_COMMON_COST = 0.2
 
@@ -547,7 +617,8 @@ def score(subject: Subject, candidate: Candidate, rarity: Rarity | None = None) 
     if rarity is not None and rarity.total and birth[0] <= 0:
         spelling_min = _spelling_min(subject, candidate)
         arabic = spelling_min < SPELLING_MIN["other"]
-        namesakes = rarity.namesakes(_counted_pairs(match), arabic)
+        tradition = entity_tradition(candidate.names)
+        namesakes = rarity.namesakes(_counted_pairs(match), arabic, tradition)
         if namesakes > COMMON_NAMESAKES:
             total -= _common_cost(namesakes, spelling_min > 1)
             reasons.append(
