@@ -53,28 +53,15 @@ def fresh_database(db: str, name: str, pg_database: str, env: dict[str, str]) ->
     database `pg_database`, dropped first), with Django set up on it; bench_screening.py
     uses it too."""
     OUT.mkdir(exist_ok=True)
-    sys.path.insert(0, str(HERE.parent / "src"))
     key_file = OUT / "master.key"
     if not key_file.exists():
         import base64
         import secrets
 
         key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    sqlite = OUT / f"{name}.sqlite3"
     for leftover in OUT.glob(f"{name}.sqlite3*"):
         leftover.unlink()
-    os.environ.update(
-        {
-            "BEYONDREACH_MASTER_KEY_FILE": str(key_file),
-            "BEYONDREACH_VAR_DIR": str(OUT),
-            "BEYONDREACH_DATABASE_URL": f"sqlite:///{sqlite}"
-            if db == "sqlite"
-            else f"postgres://postgres@127.0.0.1:5432/{pg_database}",
-            "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
-            "BEYONDREACH_LOG_LEVEL": "WARNING",
-            **env,
-        }
-    )
+    bench_environment(db, name, pg_database, env)
     if db == "postgres":
         import psycopg
 
@@ -89,6 +76,25 @@ def fresh_database(db: str, name: str, pg_database: str, env: dict[str, str]) ->
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def bench_environment(db: str, name: str, pg_database: str, env: dict[str, str]) -> None:
+    """Point Django (not yet set up) at the bench's database: bench/out/NAME.sqlite3 or the
+    PostgreSQL database `pg_database`, with the bench's master key; bench_screening.py uses it
+    to reopen a database an earlier run loaded."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    os.environ.update(
+        {
+            "BEYONDREACH_MASTER_KEY_FILE": str(OUT / "master.key"),
+            "BEYONDREACH_VAR_DIR": str(OUT),
+            "BEYONDREACH_DATABASE_URL": f"sqlite:///{OUT / f'{name}.sqlite3'}"
+            if db == "sqlite"
+            else f"postgres://postgres@127.0.0.1:5432/{pg_database}",
+            "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
+            "BEYONDREACH_LOG_LEVEL": "WARNING",
+            **env,
+        }
+    )
 
 
 def configure(db: str) -> None:

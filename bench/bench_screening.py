@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_alerts import fresh_database
+from bench_alerts import bench_environment, fresh_database
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -73,23 +73,9 @@ def configure(db: str, name: str, reuse: bool) -> bool:
 
 def _open_existing(db: str, name: str, pg_database: str) -> bool:
     """Django set up on a database an earlier run loaded completely, if there is one."""
-    import os
-
-    sqlite = OUT / f"{name}.sqlite3"
-    if db == "sqlite" and not sqlite.exists():
+    if db == "sqlite" and not (OUT / f"{name}.sqlite3").exists():
         return False
-    sys.path.insert(0, str(HERE.parent / "src"))
-    os.environ.update(
-        {
-            "BEYONDREACH_MASTER_KEY_FILE": str(OUT / "master.key"),
-            "BEYONDREACH_VAR_DIR": str(OUT),
-            "BEYONDREACH_DATABASE_URL": f"sqlite:///{sqlite}"
-            if db == "sqlite"
-            else f"postgres://postgres@127.0.0.1:5432/{pg_database}",
-            "DJANGO_SETTINGS_MODULE": "beyondreach.settings",
-            "BEYONDREACH_LOG_LEVEL": "WARNING",
-        }
-    )
+    bench_environment(db, name, pg_database, {})
     import django
     from django.db.utils import OperationalError
 
