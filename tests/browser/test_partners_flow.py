@@ -15,10 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 from beyondreach.interchange.models import TrustedSender
 from beyondreach.interchange.transfer import transfer_key_create
 
-from ..browser.conftest import browser as browser  # a fixture, re-exported
-from ..browser.conftest import log_in
+from .conftest import log_in
 from ..conftest import Personas
-from .matrix_imports import partner_key
+from ..interchange.matrix_imports import partner_key
 
 pytestmark = pytest.mark.browser
 
