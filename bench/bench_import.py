@@ -3,7 +3,8 @@
 
     .venv/bin/python bench/bench_import.py --incidents 1000 5000
 
-For each scale, in fresh SQLite databases (bench/out/bench_import-*), it times:
+For each scale, in fresh databases (SQLite: bench/out/bench_import-*; with --db postgres:
+tnr_bench_import_* on 127.0.0.1:5432, dropped first), it times:
 
 - `import`: `beyondreach import --format fh` of a Freedom House-style sheet of that many
   incidents (one row each, countries in mixed spellings), whole command, wall clock: the same
@@ -51,11 +52,24 @@ def _sheet(count: int) -> str:
     return out.getvalue()
 
 
+DB = "sqlite"  # or "postgres": set by --db
+
+
 def _env(name: str) -> dict[str, str]:
     var = HERE / "out" / f"bench_import-{name}"
     shutil.rmtree(var, ignore_errors=True)
     var.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if k != "BEYONDREACH_DATABASE_URL"}
+    if DB == "postgres":
+        import psycopg
+
+        database = f"tnr_bench_import_{name.replace('-', '_')}"
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        env["BEYONDREACH_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     env["BEYONDREACH_VAR_DIR"] = str(var)
     env["BEYONDREACH_NEW_PASSWORD"] = "bench passphrase for the import"  # noqa: S105 - a throwaway database
     for command in (["init"], ["migrate"]):
@@ -98,14 +112,23 @@ def _import(count: int) -> float:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--incidents", type=int, nargs="+", default=[1000, 5000])
+    p.add_argument(
+        "--no-services",
+        action="store_true",
+        help="skip `demo --mode services` (about 60/s: half an hour at 100,000)",
+    )
+    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = p.parse_args()
+    global DB
+    DB = args.db
     print(
         f"{'incidents':>9} {'import/s':>9} {'bulk/s':>9} {'services/s':>10} "
         f"{'bulk/import':>11} {'services/import':>15}"
     )
     for count in args.incidents:
         imported = _import(count)
-        bulk, services = _demo(count, "bulk"), _demo(count, "services")
+        bulk = _demo(count, "bulk")
+        services = float("nan") if args.no_services else _demo(count, "services")
         print(
             f"{count:>9} {imported:>9.0f} {bulk:>9.0f} {services:>10.0f} "
             f"{bulk / imported:>11.1f} {services / imported:>15.2f}",

@@ -200,3 +200,36 @@ def test_every_country_name_our_exports_write_imports_as_the_same_country() -> N
         if country_code(country_name(c.alpha_2)) != c.alpha_2
     }
     assert wrong == {}
+
+
+def test_a_sheet_of_several_batches_gives_each_incident_its_history_and_audit_event(
+    personas: Personas,
+) -> None:
+    """Incidents are written fifty to a transaction (imports.BATCH); each still gets its own
+    first version, holding what it is, and its own link in an audit chain that verifies."""
+    import json as json_module
+
+    from beyondreach.cases.export import incident_snapshot
+    from beyondreach.core.audit import audit_verify
+    from beyondreach.interchange.imports import BATCH
+
+    rows = ["incident_id,year,origin_country,host_country,tactic,targets"]
+    hosts = ("DE", "TUR", "United Kingdom", "FR")
+    rows += [f"B-{n},{2015 + n % 9},China,{hosts[n % 4]},Detention,{1 + n % 3}" for n in range(120)]
+    job = _imported(personas, "\n".join(rows).encode(), {})
+    assert 2 * BATCH < 120 and (job.created, job.rejected, job.rows_done) == (120, 0, 120)
+
+    ids = ImportedRecord.objects.filter(job=job).values_list("incident_id", flat=True)
+    incidents = list(m.Incident.objects.filter(pk__in=ids).order_by("pk"))
+    assert len(incidents) == 120
+    created = AuditEvent.objects.filter(action="incident.create", record_type="incident")
+    assert sorted(created.values_list("record_id", flat=True)) == sorted(i.uuid for i in incidents)
+    assert audit_verify() == []
+    for incident in incidents:
+        version = m.RecordVersion.objects.get(record_uuid=incident.uuid)
+        assert version.version == 1 and version.action == "create"
+        assert json_module.loads(version.snapshot) == json_module.loads(
+            json_module.dumps(incident_snapshot(incident), default=str)
+        )
+    sizes = {i.hosts.get().country: i.target_count for i in incidents[:4]}
+    assert set(sizes) == {"DE", "TR", "GB", "FR"}

@@ -17,7 +17,7 @@ from beyondreach.cases.names import name_digests
 from beyondreach.cases.rows import incident_part_rows, incident_set_columns
 from beyondreach.cases.signals import send_incident_saved, send_person_saved
 from beyondreach.core.access import writer_org
-from beyondreach.core.audit import audit_record
+from beyondreach.core.audit import audit_record, audit_record_many
 from beyondreach.core.errors import NotFoundError
 from beyondreach.core.models import Organisation, User
 from beyondreach.core.sealed import org_keys
@@ -45,6 +45,48 @@ def incident_create(*, actor: User, data: IncidentData) -> m.Incident:
         )
         send_incident_saved(incident_id=incident.pk, created=True, actor_id=actor.pk)
     return incident
+
+
+def incidents_create(*, actor: User, datas: Sequence[IncidentData]) -> list[m.Incident]:
+    """Record many new incidents in one transaction (an import's batch). Each gets what
+    incident_create writes, its parts, its first version and its own audit event; what the
+    batch shares is one insert per kind of row and one lock of the audit chain, which were
+    most of an imported row's time (bench/README.md, "Imports")."""
+    org = writer_org(actor)
+    for data in datas:
+        incident_validate(data)
+    with transaction.atomic():
+        incidents = []
+        for data in datas:
+            incident = m.Incident(organisation=org, created_by=actor, start_date=data.start_date)
+            incident_set_columns(incident, data)
+            incident.assignee = _assignee(org, data)
+            incidents.append(incident)
+        m.Incident.objects.bulk_create(incidents)
+        written = [incident_part_rows(i, d) for i, d in zip(incidents, datas, strict=True)]
+        by_model: dict[type[Any], list[Any]] = {}
+        for parts in written:
+            for rows in parts.values():
+                for row in rows:
+                    by_model.setdefault(type(row), []).append(row)
+        for model, rows in by_model.items():
+            model.objects.bulk_create(rows)
+        versions = []
+        for incident, data, parts in zip(incidents, datas, written, strict=True):
+            _apply_people(incident, data, actor, parts)
+            snapshot = incident_snapshot(incident, written=parts)
+            versions.append(_version_row(incident, actor, "create", "incident", snapshot, None))
+        m.RecordVersion.objects.bulk_create(versions)
+        audit_record_many(
+            organisation=org,
+            actor=actor,
+            action="incident.create",
+            record_type="incident",
+            records=[(incident.uuid, None) for incident in incidents],
+        )
+        for incident in incidents:
+            send_incident_saved(incident_id=incident.pk, created=True, actor_id=actor.pk)
+    return incidents
 
 
 def incident_update(*, actor: User, incident: m.Incident, data: IncidentData) -> m.Incident:
@@ -95,9 +137,21 @@ def _apply(incident: m.Incident, data: IncidentData, actor: User) -> dict[str, l
     for rows in parts.values():
         if rows:
             type(rows[0]).objects.bulk_create(rows)
+    _apply_people(incident, data, actor, parts)
+    return parts
+
+
+def _apply_people(
+    incident: m.Incident, data: IncidentData, actor: User, parts: dict[str, list[Any]]
+) -> None:
+    """Write the targeted persons and organisations; where there are none, say so in
+    `parts`, so the snapshot need not ask the database."""
     _apply_targets(incident, data, actor, groups=parts["groups"])
     _apply_organisations(incident, data, actor)
-    return parts
+    if not data.targets:
+        parts["targets"] = []
+    if not data.organisations:
+        parts["organisation_targets"] = []
 
 
 def _assignee(org: Organisation, data: IncidentData) -> User | None:
@@ -274,6 +328,20 @@ def _version(
     before: dict[str, object] | None,
 ) -> list[str]:
     """Keep the record's state, sealed; return the names of the fields that changed."""
+    version = _version_row(record, actor, action, record_type, after, before)
+    version.save()
+    return list(version.changed_fields)
+
+
+def _version_row(
+    record: m.Incident | m.Person,
+    actor: User | None,
+    action: str,
+    record_type: str,
+    after: dict[str, object],
+    before: dict[str, object] | None,
+) -> m.RecordVersion:
+    """The record's state as a version row, sealed, not yet saved."""
     changed = sorted(k for k in after if before is None or before.get(k) != after[k])
     version = m.RecordVersion(
         organisation_id=record.organisation_id,
@@ -286,8 +354,7 @@ def _version(
         changed_fields=changed,
     )
     version.snapshot = json.dumps(after, sort_keys=True, default=str)
-    version.save()
-    return changed
+    return version
 
 
 def records_listed(

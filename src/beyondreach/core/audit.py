@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,25 @@ def audit_record(
     lock also orders the write with a rotation of the organisation's data key, which holds
     it: a write that sealed values with the key it replaced is refused, not committed.
     """
+    return audit_record_many(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        records=[(record_id, detail)],
+    )[0]
+
+
+def audit_record_many(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    record_type: str,
+    records: Sequence[tuple[uuid.UUID | None, dict[str, Any] | None]],
+) -> list[AuditEvent]:
+    """Append one event per record (its id and detail), in order, as many calls of
+    audit_record would, under one lock and in one insert: an import's batch of incidents."""
     with transaction.atomic():
         lock_current_key(organisation.pk)
         last = (
@@ -59,20 +79,24 @@ def audit_record(
             .first()
         )
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        event = AuditEvent(
-            organisation=organisation,
-            seq=seq,
-            at=timezone.now(),
-            actor=actor,
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            detail=detail or {},
-            prev_hash=prev,
-        )
-        event.hash = _digest(prev, _fields(event))
-        event.save(force_insert=True)
-        return event
+        events = []
+        for record_id, detail in records:
+            event = AuditEvent(
+                organisation=organisation,
+                seq=seq,
+                at=timezone.now(),
+                actor=actor,
+                action=action,
+                record_type=record_type,
+                record_id=record_id,
+                detail=detail or {},
+                prev_hash=prev,
+            )
+            event.hash = prev = _digest(prev, _fields(event))
+            events.append(event)
+            seq += 1
+        AuditEvent.objects.bulk_create(events)
+        return events
 
 
 @dataclass(frozen=True)
