@@ -15,9 +15,9 @@ from playwright.sync_api import Browser, Page, expect
 from beyondreach.interchange.models import TrustedSender
 from beyondreach.interchange.transfer import transfer_key_create
 
-from .conftest import log_in
 from ..conftest import Personas
 from ..interchange.matrix_imports import partner_key
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
